@@ -8,6 +8,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
+pytest_plugins = ["amber.core.testing.fixtures"]
+
 
 def require_part(available: bool, reason: str) -> None:
     """Skip loudly when a real part (regtest node, PostgreSQL, ...) is missing; fail in CI."""
