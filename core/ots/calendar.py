@@ -114,7 +114,7 @@ class CalendarClient:
         return f"CalendarClient({self.url!r})"
 
     def submit(self, digest: bytes) -> Timestamp:
-        """POST the digest; return the calendar's answer: a timestamp ending in pending attestations."""
+        """POST the digest; return the calendar's answer, which ends in pending attestations."""
         if not isinstance(digest, bytes) or not 0 < len(digest) <= MAX_SUBMIT_DIGEST:
             raise ValueError(f"a submitted digest must be 1 to {MAX_SUBMIT_DIGEST} bytes")
         body = self._request("POST", "/digest", content=digest, pending_ok=False)
@@ -180,6 +180,9 @@ class CalendarClient:
 
     def _read(self, response: httpx.Response, deadline: float, pending_ok: bool) -> bytes | None:
         status = response.status_code
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            self._fail("garbage", f"answered with a {encoding}-compressed body we did not ask for")
         if 300 <= status < 400:
             target = response.headers.get("location", "(no location)")
             self._fail("redirect", f"answered with a redirect (HTTP {status}) to {target}; refused")
@@ -194,7 +197,7 @@ class CalendarClient:
         if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
             self._fail("oversized", self._oversized_reason())
         body = bytearray()
-        for chunk in response.iter_raw():
+        for chunk in response.iter_bytes():  # identity encoding: these are the raw bytes
             body += chunk
             if len(body) > self.max_response_bytes:
                 self._fail("oversized", self._oversized_reason())
@@ -209,7 +212,7 @@ class CalendarClient:
     def _snippet(response: httpx.Response) -> str:
         raw = b""
         try:
-            for chunk in response.iter_raw():
+            for chunk in response.iter_bytes():
                 raw += chunk
                 if len(raw) >= 160:
                     break

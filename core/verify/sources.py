@@ -117,11 +117,14 @@ class _Http:
             ):
                 if response.is_redirect or 300 <= response.status_code < 400:
                     self.fail(f"answered with a redirect (HTTP {response.status_code}); refused")
+                encoding = response.headers.get("content-encoding", "identity").strip().lower()
+                if encoding not in ("", "identity"):
+                    self.fail(f"answered with a {encoding}-compressed body we did not ask for")
                 declared = response.headers.get("content-length", "")
                 if declared.isdigit() and int(declared) > self.max_response_bytes:
                     self.fail(f"answer larger than {self.max_response_bytes} bytes; not read")
                 body = bytearray()
-                for chunk in response.iter_raw():
+                for chunk in response.iter_bytes():  # identity encoding: the raw bytes
                     body += chunk
                     if len(body) > self.max_response_bytes:
                         self.fail(f"answer larger than {self.max_response_bytes} bytes; not read")

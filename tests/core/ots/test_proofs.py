@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from opentimestamps.core.notary import PendingAttestation, UnknownAttestation
-from opentimestamps.core.op import OpAppend, OpSHA1, OpSHA256
-from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp
-
 from amber.core.ots.proofs import (
     MAX_PROOF_BYTES,
     ProofError,
@@ -15,6 +11,10 @@ from amber.core.ots.proofs import (
     read_timestamp,
     write_proof,
 )
+from opentimestamps.core.notary import PendingAttestation, UnknownAttestation
+from opentimestamps.core.op import OpAppend, OpSHA1, OpSHA256
+from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp
+
 from tests.vectors import proof_bytes, vectors_dir
 
 MAGIC = DetachedTimestampFile.HEADER_MAGIC
@@ -38,7 +38,7 @@ def test_unknown_attestation_is_kept_unchanged() -> None:
     proof = read_proof(data)
     (attestation,) = [a for _m, a in proof.timestamp.all_attestations()]
     assert isinstance(attestation, UnknownAttestation)
-    assert attestation.TAG == bytes.fromhex("0102030405060708")
+    assert bytes.fromhex("0102030405060708") == attestation.TAG
     assert write_proof(proof) == data
 
 
@@ -111,9 +111,7 @@ def test_oversized_input_is_refused_before_parsing() -> None:
 
 def test_too_many_parts_is_refused() -> None:
     # 20,000 distinct sibling branches, each a 2-byte append then an attestation.
-    branches = b"".join(
-        b"\xff\xf0\x02" + i.to_bytes(2, "big") + PENDING for i in range(20_000)
-    )
+    branches = b"".join(b"\xff\xf0\x02" + i.to_bytes(2, "big") + PENDING for i in range(20_000))
     with pytest.raises(ProofError, match="too many parts"):
         read_proof(_minimal(branches + PENDING))
 
