@@ -46,3 +46,10 @@ def fake_esplora(regtest_node: RegtestNode) -> Iterator[FakeEsplora]:
     """A fake Esplora serving the session's regtest node's headers."""
     with FakeEsplora(node=regtest_node) as esplora:
         yield esplora
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the regtest node carry the ``regtest`` marker (``-m "not regtest"``)."""
+    for item in items:
+        if "regtest_node" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.regtest)
