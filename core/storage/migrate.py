@@ -49,7 +49,8 @@ def upgrade_to_head(db: Database) -> None:
         if current == head:
             return  # another process upgraded it while we waited for the lock
         script = ScriptDirectory.from_config(migration_config())
-        if current is not None and script.get_revision(current) is None:
+        known = {revision.revision for revision in script.walk_revisions()}
+        if current is not None and current not in known:
             raise StorageError(
                 f"the database schema {current!r} is newer than this version of Amber knows "
                 f"(newest known: {head!r}); update Amber to open it"

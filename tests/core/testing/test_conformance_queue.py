@@ -17,6 +17,13 @@ from tests.conftest import require_part
 postgres_server = make_postgres_fixture(require_part, scope="module")
 
 
+@pytest.fixture(scope="module")
+def postgres_url(postgres_server: PostgresServer) -> str:
+    url = postgres_server.create_database()
+    open_database(url).close()
+    return url
+
+
 class TestMemoryFossilsQueue(FossilsQueueConformance):
     def make_queue(self, clock: FakeClock, lease_seconds: float) -> FossilsQueue:
         return MemoryFossilsQueue(clock=clock, lease_seconds=lease_seconds)
@@ -36,9 +43,11 @@ class TestSqliteFossilsQueue(FossilsQueueConformance):
 @pytest.mark.postgres
 class TestPostgresFossilsQueue(FossilsQueueConformance):
     @pytest.fixture(autouse=True)
-    def _database(self, postgres_server: PostgresServer) -> Iterator[None]:
-        self.db: Database = open_database(postgres_server.create_database())
+    def _database(self, postgres_url: str) -> Iterator[None]:
+        self.db: Database = open_database(postgres_url)
         assert self.db.dialect_name == "postgresql"
+        with self.db.write() as conn:
+            conn.exec_driver_sql("TRUNCATE fossil_queue RESTART IDENTITY")
         yield
         self.db.close()
 
