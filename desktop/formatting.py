@@ -61,7 +61,7 @@ def state_text(stamp: Any) -> str:
     if state == "failed" and error:
         return f"Failed: {error}"
     if state == "queued" and error:
-        return "Queued — will retry (calendars unreachable)"
+        return "Queued — will retry"
     return label
 
 

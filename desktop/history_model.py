@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPixmap
 
 from .formatting import STATE_COLOURS, human_size, local_time, state_text, state_value, utc_time
 from .tasks import TaskRunner
@@ -167,6 +167,8 @@ class HistoryModel(QAbstractTableModel):
             return state_value(stamp)
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATE_COLUMN:
             return QColor(STATE_COLOURS.get(state_value(stamp), "#8a8f98"))
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == STATE_COLUMN:
+            return _state_dot(state_value(stamp))
         if role == Qt.ItemDataRole.FontRole and index.column() == 0:
             font = QFont()
             font.setWeight(QFont.Weight.Medium)
@@ -335,7 +337,25 @@ class HistoryModel(QAbstractTableModel):
             self.reload()
 
 
+_DOTS: dict[str, QPixmap] = {}
+
+
+def _state_dot(state: str) -> QPixmap:
+    if state not in _DOTS:
+        pixmap = QPixmap(10, 10)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(STATE_COLOURS.get(state, "#8a8f98")))
+        painter.drawEllipse(1, 1, 8, 8)
+        painter.end()
+        _DOTS[state] = pixmap
+    return _DOTS[state]
+
+
 _ROLES_WITH_DATA = {
+    Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.DisplayRole,
     Qt.ItemDataRole.ToolTipRole,
     Qt.ItemDataRole.TextAlignmentRole,

@@ -46,7 +46,7 @@ from .service_api import ServiceLike, new_stamp
 from .status import StatusSnapshot, take_snapshot
 from .style import STYLE_SHEET
 from .tasks import TaskRunner
-from .widgets import Banner, EmptyHistoryPage, ProgressPanel
+from .widgets import Banner, ElideLeftDelegate, EmptyHistoryPage, ProgressPanel
 
 log = logging.getLogger(__name__)
 
@@ -254,11 +254,11 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(
             self.model.sort_column,
             Qt.SortOrder.DescendingOrder if self.model.descending else Qt.SortOrder.AscendingOrder,
         )
+        self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
@@ -269,9 +269,22 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
-        for column, width in enumerate((210, 200, 72, 150, 122, 230, 92, 122)):
-            header.resizeSection(column, width)
+        metrics = self.table.fontMetrics()
+        samples = (
+            "Employment contract.pdf",
+            "",
+            "999.9 MB",
+            "0123456789abcdef",
+            "2024-12-03 15:26",
+            "Submitted — waiting for Bitcoin",
+            "Bitcoin block",
+            "2024-12-03 15:26",
+        )
+        for column, sample in enumerate(samples):
+            header.resizeSection(column, max(80, metrics.horizontalAdvance(sample) + 36))
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self._folder_delegate = ElideLeftDelegate(self.table)
+        self.table.setItemDelegateForColumn(1, self._folder_delegate)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (
             self.details_action,

@@ -34,7 +34,7 @@ class StatusSnapshot:
         if total == 0:
             return ""
         if not self.calendars_failing and self.calendars_ok == 0:
-            return f"{total} calendar(s), not contacted yet"
+            return "Calendars: not contacted yet"
         return f"Calendars: {self.calendars_ok} of {total} reachable"
 
     @property
