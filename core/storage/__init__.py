@@ -6,6 +6,7 @@ upgraded by Alembic migrations shipped in this package, run when the database is
 
 from .database import (
     BUSY_TIMEOUT_SECONDS,
+    SCHEMA_HEAD,
     SQLITE_FILE_NAME,
     Database,
     default_database_url,
@@ -14,7 +15,6 @@ from .database import (
 from .errors import NotFoundError, StorageError
 from .headers import HEADER_SIZE, HeaderStore
 from .limits import MAX_FOSSIL_DATA_BYTES, MAX_FOSSIL_META_BYTES, MAX_LEASE_SECONDS, MAX_POP
-from .migrate import head_revision, migration_config, upgrade_to_head
 from .queue import DEFAULT_LEASE_SECONDS, SqlFossilsQueue
 from .stamps import (
     DIGEST_SIZES,
@@ -28,6 +28,18 @@ from .stamps import (
     StampStore,
 )
 
+_MIGRATION_NAMES = ("head_revision", "migration_config", "upgrade_to_head")
+
+
+def __getattr__(name: str) -> object:
+    # Alembic is slow to import and only needed when a schema changes: load it on first use.
+    if name in _MIGRATION_NAMES:
+        from . import migrate
+
+        return getattr(migrate, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
     "DEFAULT_LEASE_SECONDS",
@@ -38,6 +50,7 @@ __all__ = [
     "MAX_LEASE_SECONDS",
     "MAX_POP",
     "MAX_SEARCH_CHARS",
+    "SCHEMA_HEAD",
     "SORT_COLUMNS",
     "SQLITE_FILE_NAME",
     "CalendarStatus",

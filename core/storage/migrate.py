@@ -39,9 +39,6 @@ def upgrade_to_head(db: Database) -> None:
     """Bring ``db`` to the newest schema. Safe when several processes open one fresh database at
     once: the upgrade runs inside the write lock (SQLite) or an advisory lock (PostgreSQL)."""
     head = head_revision()
-    with db.read() as conn:
-        if current_revision(conn) == head:
-            return
     with db.write() as conn:
         if db.dialect_name == "postgresql":
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK_KEY})")

@@ -86,3 +86,9 @@ def test_concurrent_openers_of_one_fresh_file_do_not_race(tmp_path: Path) -> Non
     assert [c.exitcode for c in children] == [0] * 4
     with open_database(url) as db:
         assert _tables(db) >= TABLES
+
+
+def test_the_schema_head_known_without_alembic_is_alembics_head() -> None:
+    from amber.core.storage import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD
