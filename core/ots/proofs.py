@@ -268,21 +268,23 @@ def describe_proof(proof: DetachedTimestampFile) -> str:
         f"File {proof.file_hash_op.TAG_NAME} hash: {proof.file_digest.hex()}",
         "Timestamp:",
     ]
-    # (node, indent, label of the op that led here)
-    stack: list[tuple[Timestamp, int, str | None]] = [(proof.timestamp, 0, None)]
+    # (node, indent of its lines, the line of the op that led here, indent of that line)
+    stack: list[tuple[Timestamp, int, str | None, int]] = [(proof.timestamp, 0, None, 0)]
     while stack:
-        node, indent, label = stack.pop()
+        node, indent, label, label_indent = stack.pop()
         pad = "    " * indent
         if label is not None:
-            lines.append(f"{pad}{label}")
-            lines.append(f"{pad}  = {node.msg.hex()}")
+            lines.append("    " * label_indent + label)
+            lines.append("    " * label_indent + f"  = {node.msg.hex()}")
         for attestation in sorted(node.attestations):
             lines.append(f"{pad}verify {describe_attestation(attestation)}")
             if isinstance(attestation, BitcoinBlockHeaderAttestation):
                 lines.append(f"{pad}  merkle root (display order) {node.msg[::-1].hex()}")
         ops = sorted(node.ops.items(), key=lambda item: item[0])
-        child_indent = indent + 1 if len(ops) > 1 else indent
-        branch = " -> " if len(ops) > 1 else ""
+        branching = len(ops) > 1  # each branch is marked "-> " and indented one level more
         for op, child in reversed(ops):
-            stack.append((child, child_indent, f"{branch}{op}"))
+            if branching:
+                stack.append((child, indent + 1, f"-> {op}", indent))
+            else:
+                stack.append((child, indent, str(op), indent))
     return "\n".join(lines) + "\n"
