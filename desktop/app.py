@@ -37,6 +37,7 @@ def run_app(settings_overrides: Mapping[str, Any] | None, argv: Sequence[str]) -
     from .main_window import MainWindow
     from .resources import app_icon
 
+    configure_threads()
     app = QApplication.instance() or QApplication([argv[0] if argv else "amber"])
     configure_application(app)
     app.setWindowIcon(app_icon())
@@ -56,6 +57,18 @@ def run_app(settings_overrides: Mapping[str, Any] | None, argv: Sequence[str]) -
         return int(code)
     finally:
         service.close()
+
+
+GIL_SWITCH_INTERVAL = 0.0005
+
+
+def configure_threads() -> None:
+    """Let the GUI thread get the GIL back quickly from busy workers.
+
+    Every cell Qt paints is a Python call that must take the GIL; with the default 5 ms switch
+    interval, workers hashing and writing can make one repaint wait hundreds of milliseconds.
+    """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
 
 def configure_application(app: Any) -> None:

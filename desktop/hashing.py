@@ -213,6 +213,7 @@ class HashJob(QObject):
             state["done"] = 0
             processed = index + 1
             flush(processed)
+            time.sleep(0)  # hand the GIL over: the GUI thread paints between two files
         state.update(name="", done=0, total=0)
         flush(processed, force=True)
 

@@ -26,6 +26,7 @@ from .formatting import STATE_COLOURS, human_size, local_time, state_text, state
 from .tasks import TaskRunner
 
 PAGE_SIZE = 256
+ADDED_COALESCE_MS = 250
 CACHE_PAGES = 40  # at most ~10,000 rows in memory
 STAMP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -116,6 +117,10 @@ class HistoryModel(QAbstractTableModel):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(50)
         self._flush_timer.timeout.connect(self._flush_dirty)
+        self._added_timer = QTimer(self)
+        self._added_timer.setSingleShot(True)
+        self._added_timer.setInterval(ADDED_COALESCE_MS)
+        self._added_timer.timeout.connect(self.reload)
         self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
     # --- Qt model interface -------------------------------------------------------------
@@ -318,8 +323,12 @@ class HistoryModel(QAbstractTableModel):
             )
 
     def stamps_added(self) -> None:
-        """New stamps are in the store: fetch the new id list and insert the rows."""
-        self.reload()
+        """New stamps are in the store: fetch the new id list and insert the rows.
+
+        Coalesced: while thousands of files stream in, the list is fetched a few times a second.
+        """
+        if not self._added_timer.isActive():
+            self._added_timer.start()
 
     def _flush_dirty(self) -> None:
         dirty, self._dirty_ids = self._dirty_ids, set()

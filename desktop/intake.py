@@ -37,7 +37,7 @@ class Intake(QObject):
     """
 
     progress = Signal(object)  # HashProgress
-    busy_changed = Signal(bool)
+    busy_changed = Signal(object)  # bool
     stamped = Signal(list)  # the new stamps, after they were written
     finished = Signal(object)  # IntakeReport
 

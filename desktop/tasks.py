@@ -31,15 +31,17 @@ class _Job(QRunnable):
         try:
             value = self._fn()
         except BaseException as error:  # handed to the caller's on_error on the GUI thread
-            self._runner._finished.emit(self._task_id, False, error)
+            self._runner._finished.emit(self._task_id, (False, error))
         else:
-            self._runner._finished.emit(self._task_id, True, value)
+            self._runner._finished.emit(self._task_id, (True, value))
 
 
 class TaskRunner(QObject):
     """A pool of ``max_threads`` threads whose results come back on the GUI thread."""
 
-    _finished = Signal(int, bool, object)
+    # (task id, (ok, value)): no bool argument — PySide6 mis-counts references to True/False
+    # carried by queued signals across threads on Python 3.11.
+    _finished = Signal(int, object)
     busy_changed = Signal(int)  # number of tasks not finished yet
 
     def __init__(self, name: str, max_threads: int = 1, parent: QObject | None = None) -> None:
@@ -63,7 +65,8 @@ class TaskRunner(QObject):
         self.busy_changed.emit(len(self._callbacks))
         return task_id
 
-    def _on_finished(self, task_id: int, ok: bool, value: object) -> None:
+    def _on_finished(self, task_id: int, outcome: tuple[bool, object]) -> None:
+        ok, value = outcome
         on_done, on_error = self._callbacks.pop(task_id, (None, None))
         self.busy_changed.emit(len(self._callbacks))
         if ok:

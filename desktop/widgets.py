@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QVBoxLayout,
@@ -80,6 +81,8 @@ class ProgressPanel(QFrame):
         top = QHBoxLayout()
         self.summary = QLabel("Preparing…")
         self.summary.setObjectName("progressSummary")
+        # fixed-size labels: a new text must not re-layout the window 20 times a second
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         top.addWidget(self.summary, 1)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -93,6 +96,7 @@ class ProgressPanel(QFrame):
         bottom = QHBoxLayout()
         self.current = QLabel("")
         self.current.setObjectName("progressCurrent")
+        self.current.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         bottom.addWidget(self.current, 1)
         self.file_bar = QProgressBar()
         self.file_bar.setRange(0, 1000)
