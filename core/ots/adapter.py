@@ -120,7 +120,7 @@ class OtsAdapter:
         self.queue = queue
         self.store = store
         self.config = config
-        self.channels = channels or EventChannels()
+        self.channels = channels if channels is not None else EventChannels()
         self._clients = {
             url: (calendar_factory or self._default_client)(url) for url in config.calendars
         }

@@ -90,7 +90,7 @@ class Upgrader:
         self.headers = headers
         self.channels = channels
         self.follow_unlisted = follow_unlisted
-        self.schedule = schedule or UpgradeSchedule()
+        self.schedule = schedule if schedule is not None else UpgradeSchedule()
         self._clock = clock
         self._lock = threading.Lock()
         self._wake = threading.Event()
