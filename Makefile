@@ -23,7 +23,7 @@ run: $(RUN_STAMP)
 	$(BIN)/amber $(ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check core desktop tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy core
 
 test: $(TEST_STAMP) lint
