@@ -3,7 +3,7 @@
 from .exporting import ExportReport, export_proofs, export_zip
 from .files import collect_files
 from .importing import ProofImportError, import_proof
-from .service import AmberService, StampRequest, build_header_source
+from .service import AmberService, StampRequest, build_header_source, file_meta
 from .upgrader import Upgrader, UpgradeReport, UpgradeSchedule, calendar_whitelist
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "collect_files",
     "export_proofs",
     "export_zip",
+    "file_meta",
     "import_proof",
 ]

@@ -39,7 +39,7 @@ from ..verify import (
 from .exporting import ExportReport, export_proofs
 from .files import collect_files
 from .importing import import_proof
-from .upgrader import Upgrader, UpgradeSchedule, calendar_whitelist
+from .upgrader import Upgrader, UpgradeReport, UpgradeSchedule, calendar_whitelist
 
 
 @dataclass
@@ -194,6 +194,17 @@ class AmberService:
             outcome = self.adapter.run_once()
             if outcome.popped == 0 or not outcome.reached_quorum:
                 time.sleep(min(0.2, max(remaining, 0)))
+
+    def upgrade_now(self) -> UpgradeReport:
+        """Ask the calendars at once (on the calling thread), and check again soon after."""
+        report = self.upgrader.run_once()
+        self.upgrader.schedule.reset()
+        return report
+
+    @property
+    def next_upgrade_at(self) -> float | None:
+        """When the background upgrader next asks the calendars (None: not running)."""
+        return self.upgrader.next_run_at
 
     # Proofs.
 
