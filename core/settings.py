@@ -33,6 +33,8 @@ ENVIRONMENT: Mapping[str, str] = {
     "AMBER_BITCOIN_NODE": "bitcoin_node",
     "AMBER_ESPLORA": "esplora",
     "AMBER_CHAIN": "chain",
+    "AMBER_BATCH_INTERVAL": "batch_interval",
+    "AMBER_LEASE_SECONDS": "lease_seconds",
 }
 
 
@@ -65,6 +67,7 @@ class Settings:
     batch_interval: float = 1.0
     max_leaves: int = 4096
     calendar_timeout: float = 10.0
+    lease_seconds: float = 300.0  # a worker that dies mid-batch gives its fossils back after this
 
     def __post_init__(self) -> None:
         if not self.calendars:
@@ -80,8 +83,8 @@ class Settings:
             )
         if self.chain not in CHAINS:
             raise SettingsError(f"chain must be one of {', '.join(CHAINS)}, not {self.chain!r}")
-        if self.batch_interval <= 0 or self.calendar_timeout <= 0:
-            raise SettingsError("batch_interval and calendar_timeout must be positive")
+        if min(self.batch_interval, self.calendar_timeout, self.lease_seconds) <= 0:
+            raise SettingsError("batch_interval, calendar_timeout and lease_seconds must be positive")
         if not 1 <= self.max_leaves <= 100_000:
             raise SettingsError("max_leaves must be between 1 and 100000")
 
@@ -171,7 +174,7 @@ def _convert(name: str, value: Any) -> Any:
             return tuple(url.rstrip("/") for url in _as_tuple(value))
         if name in ("min_calendars", "max_leaves"):
             return int(value)
-        if name in ("batch_interval", "calendar_timeout"):
+        if name in ("batch_interval", "calendar_timeout", "lease_seconds"):
             return float(value)
         if name == "follow_unlisted_calendars":
             if isinstance(value, str):

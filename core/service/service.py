@@ -90,7 +90,7 @@ class AmberService:
         if not settings.db_url:
             settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db: Database = open_database(settings.database_url)
-        self.queue = SqlFossilsQueue(self.db)
+        self.queue = SqlFossilsQueue(self.db, lease_seconds=settings.lease_seconds)
         self.store = StampStore(self.db)
         self.channels = EventChannels()
         self.headers = build_header_source(settings, HeaderStore(self.db), transport)
