@@ -84,7 +84,7 @@ class Settings:
         if self.chain not in CHAINS:
             raise SettingsError(f"chain must be one of {', '.join(CHAINS)}, not {self.chain!r}")
         if min(self.batch_interval, self.calendar_timeout, self.lease_seconds) <= 0:
-            raise SettingsError("batch_interval, calendar_timeout and lease_seconds must be positive")
+            raise SettingsError("batch_interval, calendar_timeout, lease_seconds must be positive")
         if not 1 <= self.max_leaves <= 100_000:
             raise SettingsError("max_leaves must be between 1 and 100000")
 
