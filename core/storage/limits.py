@@ -33,17 +33,18 @@ def check_retry_after(retry_after: float) -> None:
         raise ValueError(f"retry_after must be >= 0 and <= {MAX_LEASE_SECONDS:.0f}")
 
 
-def check_pushable(fossil: Fossil) -> None:
-    if not isinstance(fossil, Fossil):
-        raise TypeError(f"can only push a Fossil, not {type(fossil).__name__}")
-    if len(fossil.data) > MAX_FOSSIL_DATA_BYTES:
-        raise ValueError(
-            f"fossil data is {len(fossil.data)} bytes, more than {MAX_FOSSIL_DATA_BYTES}"
-        )
-    if len(fossil.meta) > MAX_FOSSIL_META_BYTES:
-        raise ValueError(
-            f"fossil meta is {len(fossil.meta)} bytes, more than {MAX_FOSSIL_META_BYTES}"
-        )
+def check_pushable(fossils: Sequence[Fossil]) -> None:
+    for fossil in fossils:
+        if not isinstance(fossil, Fossil):
+            raise TypeError(f"can only push a Fossil, not {type(fossil).__name__}")
+        if len(fossil.data) > MAX_FOSSIL_DATA_BYTES:
+            raise ValueError(
+                f"fossil data is {len(fossil.data)} bytes, more than {MAX_FOSSIL_DATA_BYTES}"
+            )
+        if len(fossil.meta) > MAX_FOSSIL_META_BYTES:
+            raise ValueError(
+                f"fossil meta is {len(fossil.meta)} bytes, more than {MAX_FOSSIL_META_BYTES}"
+            )
 
 
 def queued_ids(fossils: Sequence[Fossil]) -> list[int]:

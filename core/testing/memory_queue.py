@@ -44,8 +44,7 @@ class MemoryFossilsQueue:
         return self.push_many([fossil])[0]
 
     def push_many(self, fossils: Sequence[Fossil]) -> list[int]:
-        for fossil in fossils:
-            check_pushable(fossil)
+        check_pushable(fossils)
         with self._lock:
             now = self._clock()
             ids = []

@@ -110,3 +110,11 @@ def test_writers_in_threads_queue_up_instead_of_failing(sqlite_url: str) -> None
 def test_bad_urls_are_refused_with_the_reason(url: str, reason: str) -> None:
     with pytest.raises(StorageError, match=reason):
         open_database(url)
+
+
+def test_a_non_durable_write_restores_full_sync_afterwards(sqlite_url: str) -> None:
+    with open_database(sqlite_url) as db:
+        with db.write(durable=False) as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        with db.write() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

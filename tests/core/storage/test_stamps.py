@@ -222,3 +222,43 @@ def test_one_database_serves_both_stores(db: Database) -> None:
     store, queue = StampStore(db), SqlFossilsQueue(db)
     (stamp,) = store.enqueue(queue, [NewStamp(D1)])
     assert queue.pop(1) == [Fossil(D1, b"", stamp.fossil_id)]
+
+
+def test_a_hundred_thousand_stamps_query_fast(sqlite_url: str) -> None:
+    import time
+
+    from amber.core.storage import open_database
+    from amber.core.storage.stamps import Origin, _new_row
+
+    with open_database(sqlite_url) as db:
+        rows = [
+            _new_row(
+                digest=i.to_bytes(32, "big"),
+                hash_algo="sha256",
+                name=f"file-{i}.txt",
+                folder=f"/data/{i % 100}",
+                size=i,
+                now=float(i),
+                state=StampState.SUBMITTED if i % 3 else StampState.CONFIRMED,
+                origin=Origin.AMBER,
+                fossil_id=None,
+            )
+            for i in range(100_000)
+        ]
+        columns = list(rows[0])
+        insert = (
+            f"INSERT INTO stamps ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
+        with db.write() as conn:  # through the driver: SQLAlchemy's executemany is slower
+            conn.exec_driver_sql(insert, [tuple(row[c] for c in columns) for row in rows])
+        store = StampStore(db)
+        began = time.perf_counter()
+        assert len(store.query_ids()) == 100_000
+        assert len(store.query_ids(states={StampState.CONFIRMED}, sort="name")) == 33_334
+        assert len(store.query_ids(search="file-9999")) == 11
+        assert store.query_ids(search=(99_999).to_bytes(32, "big").hex()) == [100_000]  # id = i + 1
+        page = store.rows(store.query_ids(sort="size")[:200])
+        assert [s.size for s in page[:2]] == [99_999, 99_998]
+        assert store.counts()[StampState.CONFIRMED] == 33_334
+        elapsed = time.perf_counter() - began
+        assert elapsed < 3.0, f"browsing the history took {elapsed:.2f}s"

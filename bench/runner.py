@@ -1,0 +1,127 @@
+"""Runs the selected benchmarks, prints one table and writes one JSON file per benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).with_name("results")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the table. Figures are rates (bigger is better); ratio = amber / reference."""
+
+    what: str
+    amber: float
+    reference: float
+    unit: str
+    reference_name: str
+    target: float | None  # the ratio to reach; None: shown for information only
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        return self.amber / self.reference if self.reference else float("inf")
+
+    @property
+    def passed(self) -> bool:
+        return self.target is None or self.ratio >= self.target
+
+
+@dataclass(frozen=True)
+class Options:
+    runs: int = 3
+    fossils: int = 100_000
+    hash_bytes: int = 1 << 30
+
+
+Benchmark = Callable[[Options], list[Figure]]
+
+
+def median_seconds(action: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Median wall time of ``action`` over ``runs`` runs, and every run's time."""
+    return median_of(lambda: _timed(action), runs)
+
+
+def median_of(measure: Callable[[], float], runs: int) -> tuple[float, list[float]]:
+    """Median of ``runs`` calls of ``measure`` (which returns the seconds it measured itself)."""
+    times = [measure() for _ in range(runs)]
+    return statistics.median(times), times
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def benchmarks() -> dict[str, Benchmark]:
+    from . import hash_bench, queue_bench
+
+    return {"queue": queue_bench.run, "hash": hash_bench.run}
+
+
+def format_table(figures: Sequence[Figure]) -> str:
+    header = ("what", "Amber", "reference", "ratio", "target", "result")
+    rows = [
+        (
+            f.what,
+            f"{f.amber:,.0f} {f.unit}",
+            f"{f.reference:,.0f} {f.unit} ({f.reference_name})",
+            f"{f.ratio:.2f}x",
+            "-" if f.target is None else f">= {f.target:.2f}x",
+            "-" if f.target is None else ("pass" if f.passed else "FAIL"),
+        )
+        for f in figures
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def write_results(name: str, figures: Sequence[Figure], options: Options, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.json"
+    payload = {
+        "benchmark": name,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "options": asdict(options),
+        "figures": [{**asdict(f), "ratio": f.ratio, "passed": f.passed} for f in figures],
+    }
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    return path
+
+
+def main(argv: Sequence[str], *, results_dir: Path = RESULTS_DIR) -> int:
+    available = benchmarks()
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"benchmarks to run: {', '.join(available)}")
+    parser.add_argument("--runs", type=int, default=Options.runs, help="runs per figure (median)")
+    parser.add_argument("--fossils", type=int, default=Options.fossils)
+    parser.add_argument("--hash-mib", type=int, default=Options.hash_bytes >> 20)
+    args = parser.parse_args(list(argv))
+    unknown = [n for n in args.names if n not in available]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(available)}")
+    if args.runs < 1 or args.fossils < 1 or args.hash_mib < 1:
+        parser.error("--runs, --fossils and --hash-mib must be at least 1")
+    options = Options(runs=args.runs, fossils=args.fossils, hash_bytes=args.hash_mib << 20)
+    figures: list[Figure] = []
+    for name in args.names or list(available):
+        print(f"running {name} ...", flush=True)
+        found = available[name](options)
+        write_results(name, found, options, results_dir)
+        figures.extend(found)
+    print()
+    print(format_table(figures))
+    print(f"\nJSON in {results_dir}/")
+    return 0 if all(f.passed for f in figures) else 1
