@@ -12,7 +12,9 @@ import click
 from .context import CliState
 from .history import export_command, import_command, list_command
 from .proofs import info_command, verify_command
+from .serve import serve_command
 from .stamping import stamp_command, upgrade_command
+from .worker import worker_command
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,6 +62,8 @@ for command in (
     export_command,
     import_command,
     verify_command,
+    serve_command,
+    worker_command,
 ):
     cli.add_command(command)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..hashing import UnreadableFileError, hash_file
-from ..ots.proofs import ProofError, describe_proof, read_proof
+from ..ots.proofs import MAX_PROOF_BYTES, ProofError, describe_proof, read_proof
 from ..service import AmberService
 from ..verify import Verdict, VerdictKind
 from .context import CliState, emit, fail, json_option, pass_state
@@ -59,58 +59,108 @@ def verdict_json(verdict: Verdict) -> dict[str, object]:
     }
 
 
+SEVERITY = {0: 0, 3: 1, 1: 2}  # with several targets the exit status is the worst one
+
+
+class TargetError(Exception):
+    """A verify target that cannot be resolved to a proof and a file or digest."""
+
+
 @click.command("verify")
-@click.argument("target", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("targets", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--proof", type=click.Path(dir_okay=False, path_type=Path), help="The .ots proof.")
 @click.option("--digest", help="Verify a SHA-256 digest (hex) instead of a file.")
 @json_option
 @pass_state
 def verify_command(
-    state: CliState, target: Path | None, proof: Path | None, digest: str | None, as_json: bool
+    state: CliState,
+    targets: tuple[Path, ...],
+    proof: Path | None,
+    digest: str | None,
+    as_json: bool,
 ) -> None:
     """Verify FILE against its proof (FILE.ots, --proof, or the history), or verify PROOF.ots.
 
-    Exit status: 0 attested by Bitcoin, 1 mismatch or invalid, 3 pending or no header source
-    could answer.
+    Several targets may be given at once (each a file or a proof). Exit status: 0 attested by
+    Bitcoin, 1 mismatch or invalid, 3 pending or no header source could answer; with several
+    targets, the worst of them.
     """
-    file: Path | None = None
     raw_digest = parse_digest(digest) if digest else None
-    if target is not None and target.suffix == ".ots" and proof is None:
-        proof = target
-        if raw_digest is None:
-            file = target.with_suffix("")
-            if not file.exists():
-                fail(f"{file} not found: give the stamped file, or its digest with --digest")
-    elif target is not None:
-        file = target
-    if file is None and raw_digest is None:
+    if len(targets) > 1 and (proof is not None or raw_digest is not None):
+        raise click.UsageError("--proof and --digest go with a single target")
+    if not targets and (proof is None or raw_digest is None):
         raise click.UsageError("give a file, a proof, or --digest with a proof")
     service = state.service()
-    if proof is None:
-        proof_bytes = _proof_beside_or_in_history(service, file)
-    else:
-        proof_bytes = read_small_file(proof)
-    verdict = service.verify(proof_bytes, file=file, digest=raw_digest)
+    results: list[dict[str, object]] = []
+    lines: list[str] = []
+    worst = 0
+    for target in targets or (None,):
+        try:
+            proof_bytes, file, target_digest = _resolve(service, target, proof, raw_digest)
+            verdict = service.verify(proof_bytes, file=file, digest=target_digest)
+        except (TargetError, UnreadableFileError) as error:
+            results.append({"target": str(target), "verdict": "error", "message": str(error)})
+            lines.append(f"{target}: {error}" if len(targets) > 1 else f"amber: {error}")
+            worst = max(worst, 1, key=SEVERITY.__getitem__)
+            continue
+        code = EXIT_CODES[verdict.kind]
+        worst = max(worst, code, key=SEVERITY.__getitem__)
+        results.append({"target": str(target), **verdict_json(verdict)})
+        prefix = f"{target}: " if len(targets) > 1 else ""
+        lines.extend(prefix + line for line in _explain(verdict))
+    emit(as_json, results[0] if len(results) == 1 else results, "\n".join(lines))
+    raise SystemExit(worst)
+
+
+def _explain(verdict: Verdict) -> list[str]:
     lines = [verdict.message()]
     if verdict.kind is VerdictKind.PENDING and verdict.calendars:
         lines.append("Pending at: " + ", ".join(verdict.calendars))
         lines.append("Run `amber upgrade` later; calendars anchor every few hours.")
     for other in (*verdict.other_attestations, *verdict.unknown_attestations):
         lines.append(f"Also attested (not checked): {other}")
-    emit(as_json, verdict_json(verdict), "\n".join(lines))
-    raise SystemExit(EXIT_CODES[verdict.kind])
+    return lines
+
+
+def _resolve(
+    service: AmberService, target: Path | None, proof: Path | None, digest: bytes | None
+) -> tuple[bytes, Path | None, bytes | None]:
+    """(proof bytes, file, digest) for one target: a file, a PROOF.ots, or --digest alone."""
+    file: Path | None = None
+    if target is not None and target.suffix == ".ots" and proof is None:
+        proof = target
+        if digest is None:
+            file = target.with_suffix("")
+            if not file.exists():
+                raise TargetError(
+                    f"{file} not found: give the stamped file, or its digest with --digest"
+                )
+    elif target is not None:
+        file = target
+    if proof is not None:
+        return _read_proof_file(proof), file, digest
+    return _proof_beside_or_in_history(service, file), file, digest
+
+
+def _read_proof_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PROOF_BYTES:
+            raise TargetError(f"{path}: {size} bytes is too large for a proof")
+        return path.read_bytes()
+    except OSError as error:
+        raise TargetError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _proof_beside_or_in_history(service: AmberService, file: Path | None) -> bytes:
     assert file is not None
     beside = file.with_name(file.name + ".ots")
     if beside.exists():
-        return read_small_file(beside)
-    try:
-        digest = hash_file(file)
-    except UnreadableFileError as error:
-        fail(str(error))
+        return _read_proof_file(beside)
+    digest = hash_file(file)
     for stamp in service.store.find_by_digest(digest):
         if stamp.proof:
             return stamp.proof
-    fail(f"no proof for {file}: no {beside.name} beside it and it is not in the history")
+    raise TargetError(
+        f"no proof for {file}: no {beside.name} beside it and it is not in the history"
+    )

@@ -99,11 +99,19 @@ def stamp_command(
 
 
 @click.command("upgrade")
+@click.option(
+    "--follow-unlisted",
+    is_flag=True,
+    help="Also ask calendars that are not on the whitelist (named by imported proofs).",
+)
 @json_option
 @pass_state
-def upgrade_command(state: CliState, as_json: bool) -> None:
+def upgrade_command(state: CliState, follow_unlisted: bool, as_json: bool) -> None:
     """Ask the calendars now for Bitcoin attestations of pending proofs."""
-    report = state.service().upgrader.run_once()
+    service = state.service()
+    if follow_unlisted:
+        service.upgrader.follow_unlisted = True
+    report = service.upgrade_now()
     lines = [
         f"confirmed        {s.name or s.digest.hex()}: Bitcoin block {s.block_height}, "
         f"{utc(s.block_time)}"

@@ -203,6 +203,10 @@ def test_upgrade_reports_calendars_off_the_whitelist_without_contacting_them(
         assert report["requests"] == 0
         assert stranger.requests["timestamp"] == before
 
+        followed = json.loads(run(other_env, "upgrade", "--follow-unlisted", "--json").stdout)
+        assert followed["not_followed"] == [] and followed["requests"] == 1
+        assert stranger.requests["timestamp"] == before + 1
+
 
 def test_stamp_exits_non_zero_and_keeps_items_queued_when_calendars_are_down(
     env: dict[str, str], tmp_path: Path
@@ -220,3 +224,25 @@ def test_stamping_an_unreadable_path_reports_it(env: dict[str, str], tmp_path: P
     result = run(env, "stamp", "--no-wait", str(tmp_path / "missing.txt"))
     assert result.exit_code == 1
     assert "no such file" in result.output
+
+
+def test_several_proofs_verify_in_one_run_and_the_worst_verdict_sets_the_exit_status(
+    env: dict[str, str], esplora: FakeEsplora, tmp_path: Path
+) -> None:
+    for name in ("hello-world.txt", "two-calendars.txt", "bad-stamp.txt"):
+        shutil.copy(PROOFS / name, tmp_path / name)
+        shutil.copy(PROOFS / f"{name}.ots", tmp_path / f"{name}.ots")
+    ok = tmp_path / "hello-world.txt.ots"
+    pending = tmp_path / "two-calendars.txt.ots"
+    bad = tmp_path / "bad-stamp.txt.ots"
+    missing = tmp_path / "nothing-beside.ots"
+    missing.write_bytes(ok.read_bytes())
+
+    assert run(env, "--esplora", esplora.url, "verify", str(ok), str(ok)).exit_code == 0
+    assert run(env, "--esplora", esplora.url, "verify", str(ok), str(pending)).exit_code == 3
+    result = run(env, "--esplora", esplora.url, "verify", str(pending), str(bad), str(ok), "--json")
+    assert result.exit_code == 1
+    verdicts = [v["verdict"] for v in json.loads(result.stdout)]
+    assert verdicts == ["pending", "invalid", "attested"]
+    errors = run(env, "--esplora", esplora.url, "verify", str(ok), str(missing))
+    assert errors.exit_code == 1 and "nothing-beside not found" in errors.output
