@@ -6,15 +6,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest
+from amber.core.testing.fixtures import require_part
 
 pytest_plugins = ["amber.core.testing.fixtures"]
 
-
-def require_part(available: bool, reason: str) -> None:
-    """Skip loudly when a real part (regtest node, PostgreSQL, ...) is missing; fail in CI."""
-    if available:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"required part missing in CI: {reason}")
-    pytest.skip(f"MISSING PART, test skipped: {reason}")
+__all__ = ["require_part"]

@@ -2,7 +2,7 @@
 
 Loaded from tests/conftest.py with ``pytest_plugins = ["amber.core.testing.fixtures"]``.
 A missing litecoind skips the tests that need it, loudly, or fails them when ``CI=true``
-(the same rule as ``tests.conftest.require_part``, which core must not import).
+(tests/conftest.py re-exports ``require_part`` for the tests).
 """
 
 from __future__ import annotations
