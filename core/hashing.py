@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 CHUNK_SIZE = 1 << 20  # 1 MiB: large enough to amortise the syscalls, small enough for caches
 
@@ -28,8 +29,10 @@ def hash_file(
     *,
     chunk_size: int = CHUNK_SIZE,
     cancelled: Callable[[], bool] | None = None,
+    new_hash: Callable[[], Any] = hashlib.sha256,
 ) -> bytes:
-    """Return the 32-byte SHA-256 digest of the file at ``path``.
+    """Return the SHA-256 digest of the file at ``path`` (or another hash, made by ``new_hash``:
+    a proof made elsewhere may use sha1 or ripemd160).
 
     ``progress(done, total)`` is called after every chunk. ``cancelled()`` is polled between
     chunks; when it returns true, ``InterruptedError`` is raised.
@@ -52,7 +55,7 @@ def hash_file(
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFileError(p, "not a regular file")
         total = info.st_size
-        digest = hashlib.sha256()
+        digest = new_hash()
         buffer = bytearray(chunk_size)
         view = memoryview(buffer)
         done = 0
@@ -71,6 +74,6 @@ def hash_file(
                 progress(done, max(total, done))
         if progress is not None and done == 0:
             progress(0, 0)
-        return digest.digest()
+        return bytes(digest.digest())
     finally:
         os.close(fd)

@@ -14,12 +14,10 @@ from opentimestamps.core.op import CryptOp
 from opentimestamps.core.timestamp import DetachedTimestampFile
 
 from ..fossilizer.types import BlockAttestation
-from ..hashing import UnreadableFileError
+from ..hashing import hash_file
 from ..ots.proofs import ProofError, read_proof
 from ..ots.walk import bitcoin_attestations, other_attestations, pending_attestations
 from .sources import HeaderSource, HeaderSourceError
-
-_CHUNK = 1 << 20
 
 
 class VerdictKind(StrEnum):
@@ -73,20 +71,7 @@ def _hasher(op: CryptOp) -> Callable[[], object]:
 
 def hash_file_with(op: CryptOp, path: Path) -> bytes:
     """Stream ``path`` through the proof's file hash op."""
-    hasher = _hasher(op)()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                hasher.update(chunk)  # type: ignore[attr-defined]
-    except FileNotFoundError:
-        raise UnreadableFileError(path, "no such file") from None
-    except PermissionError:
-        raise UnreadableFileError(path, "permission denied") from None
-    except IsADirectoryError:
-        raise UnreadableFileError(path, "it is a folder, not a file") from None
-    except OSError as error:
-        raise UnreadableFileError(path, error.strerror or str(error)) from None
-    return bytes(hasher.digest())  # type: ignore[attr-defined]
+    return hash_file(path, new_hash=_hasher(op))
 
 
 def verify(
