@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from .context import CliState
+from .context import AmberGroup, CliState
 from .history import export_command, import_command, list_command
 from .proofs import info_command, verify_command
 from .serve import serve_command
@@ -17,7 +17,11 @@ from .stamping import stamp_command, upgrade_command
 from .worker import worker_command
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=AmberGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option(
     "--data-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -9,3 +9,7 @@ class StorageError(Exception):
 
 class NotFoundError(StorageError, LookupError):
     """A row that was asked for by id does not exist."""
+
+
+class ReadOnlyHistoryError(StorageError):
+    """A write to a history that was opened read-only (a read-only folder, or a full disk)."""

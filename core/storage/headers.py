@@ -26,13 +26,17 @@ class HeaderStore:
         return None if raw is None else bytes(raw)
 
     def put(self, chain: str, height: int, raw: bytes) -> None:
-        """Store (or replace, after a reorganisation) the header at ``height``."""
+        """Store (or replace, after a reorganisation) the header at ``height``.
+
+        A read-only history keeps no new headers: the cache only saves a lookup next time."""
         if not chain or len(chain) > MAX_CHAIN_NAME_CHARS:
             raise ValueError(f"chain name must be 1-{MAX_CHAIN_NAME_CHARS} characters")
         if height < 0:
             raise ValueError(f"block height must be >= 0, got {height}")
         if len(raw) != HEADER_SIZE:
             raise ValueError(f"a block header is {HEADER_SIZE} bytes, got {len(raw)}")
+        if self.db.read_only:
+            return
         values = {"chain": chain, "height": height, "raw": bytes(raw)}
         with self.db.write() as conn:
             if self.db.dialect_name == "postgresql":
