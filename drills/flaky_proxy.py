@@ -22,6 +22,13 @@ MAX_BODY = 1 << 20
 UPSTREAM_TIMEOUT = 30.0
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-answer (the point of the kill drill) is not worth a traceback
+
+
 class FlakyProxy:
     def __init__(
         self,
@@ -38,8 +45,7 @@ class FlakyProxy:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         handler = type("Handler", (_ProxyHandler,), {"proxy": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
