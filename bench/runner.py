@@ -17,23 +17,42 @@ RESULTS_DIR = Path(__file__).with_name("results")
 
 @dataclass(frozen=True)
 class Figure:
-    """One line of the table. Figures are rates (bigger is better); ratio = amber / reference."""
+    """One line of the table; ratio = amber / reference.
+
+    By default figures are rates (bigger is better) and ``target`` is the least ratio. With
+    ``lower_is_better`` (times, memory) ``target`` is the greatest ratio allowed. A figure with
+    no ``reference`` (None) has an absolute ``target`` in its own ``unit``.
+    """
 
     what: str
     amber: float
-    reference: float
+    reference: float | None
     unit: str
     reference_name: str
-    target: float | None  # the ratio to reach; None: shown for information only
+    target: float | None  # the ratio (or absolute value) to reach; None: for information only
     details: dict[str, Any] = field(default_factory=dict)
+    lower_is_better: bool = False
 
     @property
-    def ratio(self) -> float:
+    def ratio(self) -> float | None:
+        if self.reference is None:
+            return None
         return self.amber / self.reference if self.reference else float("inf")
 
     @property
     def passed(self) -> bool:
-        return self.target is None or self.ratio >= self.target
+        if self.target is None:
+            return True
+        value = self.amber if self.ratio is None else self.ratio
+        return value <= self.target if self.lower_is_better else value >= self.target
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return "-"
+        sign = "<=" if self.lower_is_better else ">="
+        if self.ratio is None:
+            return f"{sign} {self.target:,.0f} {self.unit}"
+        return f"{sign} {self.target:.2f}x"
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,9 @@ class Options:
     runs: int = 3
     fossils: int = 100_000
     hash_bytes: int = 1 << 30
+    files: int = 10_000  # stamp and upgrade: small files, then their proofs
+    proofs: int = 200  # verify: confirmed proofs
+    memory_bytes: int = 4 << 30  # memory: the (sparse) file amber stamp hashes
 
 
 Benchmark = Callable[[Options], list[Figure]]
@@ -64,9 +86,20 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def benchmarks() -> dict[str, Benchmark]:
-    from . import hash_bench, queue_bench
+    from . import hash_bench, memory_bench, queue_bench, stamp_bench, upgrade_bench, verify_bench
 
-    return {"queue": queue_bench.run, "hash": hash_bench.run}
+    return {
+        "queue": queue_bench.run,
+        "hash": hash_bench.run,
+        "stamp": stamp_bench.run,
+        "upgrade": upgrade_bench.run,
+        "verify": verify_bench.run,
+        "memory": memory_bench.run,
+    }
+
+
+def _number(value: float, unit: str) -> str:
+    return f"{value:,.2f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
 
 
 def format_table(figures: Sequence[Figure]) -> str:
@@ -74,10 +107,10 @@ def format_table(figures: Sequence[Figure]) -> str:
     rows = [
         (
             f.what,
-            f"{f.amber:,.0f} {f.unit}",
-            f"{f.reference:,.0f} {f.unit} ({f.reference_name})",
-            f"{f.ratio:.2f}x",
-            "-" if f.target is None else f">= {f.target:.2f}x",
+            _number(f.amber, f.unit),
+            "-" if f.reference is None else f"{_number(f.reference, f.unit)} ({f.reference_name})",
+            "-" if f.ratio is None else f"{f.ratio:.2f}x",
+            f.target_text(),
             "-" if f.target is None else ("pass" if f.passed else "FAIL"),
         )
         for f in figures
@@ -108,13 +141,24 @@ def main(argv: Sequence[str], *, results_dir: Path = RESULTS_DIR) -> int:
     parser.add_argument("--runs", type=int, default=Options.runs, help="runs per figure (median)")
     parser.add_argument("--fossils", type=int, default=Options.fossils)
     parser.add_argument("--hash-mib", type=int, default=Options.hash_bytes >> 20)
+    parser.add_argument("--files", type=int, default=Options.files, help="stamp/upgrade files")
+    parser.add_argument("--proofs", type=int, default=Options.proofs, help="verify proofs")
+    parser.add_argument("--memory-mib", type=int, default=Options.memory_bytes >> 20)
     args = parser.parse_args(list(argv))
     unknown = [n for n in args.names if n not in available]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(available)}")
-    if args.runs < 1 or args.fossils < 1 or args.hash_mib < 1:
-        parser.error("--runs, --fossils and --hash-mib must be at least 1")
-    options = Options(runs=args.runs, fossils=args.fossils, hash_bytes=args.hash_mib << 20)
+    sizes = (args.runs, args.fossils, args.hash_mib, args.files, args.proofs, args.memory_mib)
+    if min(sizes) < 1:
+        parser.error("--runs, --fossils, --hash-mib, --files, --proofs, --memory-mib must be >= 1")
+    options = Options(
+        runs=args.runs,
+        fossils=args.fossils,
+        hash_bytes=args.hash_mib << 20,
+        files=args.files,
+        proofs=args.proofs,
+        memory_bytes=args.memory_mib << 20,
+    )
     figures: list[Figure] = []
     for name in args.names or list(available):
         print(f"running {name} ...", flush=True)

@@ -161,7 +161,7 @@ class AmberService:
     ) -> StampRequest:
         """Hash files (folders recursively) and queue their digests in one transaction."""
         request = StampRequest()
-        items: list[NewStamp] = []
+        hashed: list[tuple[Path, bytes, int]] = []
         for path in collect_files(paths):
             try:
                 digest = hash_file(path, progress)
@@ -169,9 +169,13 @@ class AmberService:
             except (UnreadableFileError, OSError) as error:
                 request.unreadable.append((path, str(error)))
                 continue
-            known = self.store.find_by_digest(digest)
-            if known and not restamp:
-                request.already_stamped.append((path, known[0]))
+            hashed.append((path, digest, size))
+        # One lookup for all of them: a query per file cost more than hashing small files.
+        known = {} if restamp else self.store.find_by_digest_many(d for _, d, _ in hashed)
+        items: list[NewStamp] = []
+        for path, digest, size in hashed:
+            if digest in known:
+                request.already_stamped.append((path, known[digest][0]))
                 continue
             items.append(NewStamp(digest, file_meta(path, size), path.name, str(path.parent), size))
         if items:
@@ -183,9 +187,8 @@ class AmberService:
         deadline = time.monotonic() + timeout
         waiting = set(stamp_ids)
         while True:
-            waiting = {
-                s.id for s in self.store.rows(sorted(waiting)) if s.state is StampState.QUEUED
-            }
+            # Ids only: reading whole rows (proofs included) each round cost more than the round.
+            waiting &= set(self.store.query_ids(states=[StampState.QUEUED]))
             if not waiting:
                 return True
             remaining = deadline - time.monotonic()

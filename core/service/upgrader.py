@@ -18,12 +18,13 @@ from ..ots.adapter import evidence_for
 from ..ots.calendar import CalendarClient, CalendarError
 from ..ots.proofs import ProofError, read_proof, write_proof
 from ..ots.walk import bitcoin_attestations, merge_upgrade, pending_attestations
-from ..storage import Stamp, StampState, StampStore
-from ..verify import HeaderSource, HeaderSourceError, VerdictKind, verify
+from ..storage import ProofUpdate, Stamp, StampState, StampStore
+from ..verify import BlockHeader, HeaderSource, HeaderSourceError, VerdictKind, verify
 
 log = logging.getLogger(__name__)
 
 CommitmentKey = tuple[str, bytes]  # (calendar url, commitment)
+WRITE_BATCH = 2000  # proof updates per transaction
 
 
 def calendar_whitelist(configured: Iterable[str], extra: Iterable[str] = ()) -> UrlWhitelist:
@@ -70,6 +71,50 @@ class UpgradeReport:
     errors: dict[str, str] = field(default_factory=dict)  # calendar url -> reason
 
 
+class _RunHeaders:
+    """Headers asked for during one round, kept in memory for that round only."""
+
+    def __init__(self, inner: HeaderSource) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._seen: dict[int, BlockHeader] = {}
+
+    def header_at(self, height: int) -> BlockHeader:
+        if height not in self._seen:
+            self._seen[height] = self.inner.header_at(height)  # errors are not remembered
+        return self._seen[height]
+
+
+class _Writes:
+    """Proof updates of one round, written WRITE_BATCH at a time in one transaction each (one
+    fsync per batch, not per stamp); confirmations are announced once they are stored."""
+
+    def __init__(
+        self, store: StampStore, announce: Callable[[Stamp], None], report: UpgradeReport
+    ) -> None:
+        self.store = store
+        self.announce = announce
+        self.report = report
+        self.updates: list[ProofUpdate] = []
+        self.confirming: set[int] = set()
+
+    def add(self, update: ProofUpdate, *, confirmed: bool = False) -> None:
+        self.updates.append(update)
+        if confirmed:
+            self.confirming.add(update.stamp_id)
+        if len(self.updates) >= WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        stored = self.store.update_proofs(self.updates)
+        for stamp in stored:
+            if stamp.id in self.confirming:
+                self.report.confirmed.append(stamp)
+                self.announce(stamp)
+        self.updates = []
+        self.confirming = set()
+
+
 class Upgrader:
     def __init__(
         self,
@@ -110,13 +155,14 @@ class Upgrader:
 
     def _run(self) -> UpgradeReport:
         report = UpgradeReport()
+        writes = _Writes(self.store, self._announce, report)
         proofs: dict[int, tuple[Stamp, DetachedTimestampFile]] = {}
         wanted: dict[CommitmentKey, list[int]] = defaultdict(list)
         for stamp in self.store.pending():
             try:
                 proof = read_proof(stamp.proof or b"")
             except ProofError as error:
-                self.store.update_proof(stamp.id, stamp.proof or b"", error=str(error))
+                writes.add(ProofUpdate(stamp.id, stamp.proof or b"", error=str(error)))
                 continue
             proofs[stamp.id] = (stamp, proof)
             if bitcoin_attestations(proof.timestamp):
@@ -135,8 +181,11 @@ class Upgrader:
                     touched.add(stamp_id)
         report.upgraded = sorted(touched)
 
+        # Thousands of proofs usually hang from a handful of blocks: ask for each header once.
+        headers = _RunHeaders(self.headers) if self.headers is not None else None
         for stamp_id, (stamp, proof) in proofs.items():
-            self._settle(stamp, proof, stamp_id in touched, report)
+            self._settle(stamp, proof, stamp_id in touched, report, headers, writes)
+        writes.flush()
         return report
 
     def _ask(
@@ -180,23 +229,28 @@ class Upgrader:
         return None
 
     def _settle(
-        self, stamp: Stamp, proof: DetachedTimestampFile, grew: bool, report: UpgradeReport
+        self,
+        stamp: Stamp,
+        proof: DetachedTimestampFile,
+        grew: bool,
+        report: UpgradeReport,
+        headers: HeaderSource | None,
+        writes: _Writes,
     ) -> None:
         if not bitcoin_attestations(proof.timestamp):
             report.still_pending += 1
             if grew:
-                self.store.update_proof(stamp.id, write_proof(proof))
+                writes.add(ProofUpdate(stamp.id, write_proof(proof)))
             return
-        verdict = verify(proof, digest=stamp.digest, headers=self.headers)
+        verdict = verify(proof, digest=stamp.digest, headers=headers)
         if verdict.kind is VerdictKind.ATTESTED and verdict.block is not None:
-            confirmed = self.store.update_proof(
+            update = ProofUpdate(
                 stamp.id, write_proof(proof), state=StampState.CONFIRMED, block=verdict.block
             )
-            report.confirmed.append(confirmed)
-            self._announce(confirmed)
+            writes.add(update, confirmed=True)
             return
         report.still_pending += 1
-        self.store.update_proof(stamp.id, write_proof(proof), error=verdict.reason)
+        writes.add(ProofUpdate(stamp.id, write_proof(proof), error=verdict.reason))
 
     def _announce(self, stamp: Stamp) -> None:
         meta = json.dumps({"name": stamp.name, "folder": stamp.folder}).encode()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from amber.core.fossilizer import BlockAttestation, Fossil
-from sqlalchemy import ColumnElement, Row, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, select, update
 
 from .database import Database
 from .errors import NotFoundError
@@ -78,6 +78,17 @@ class NewStamp:
 
 
 @dataclass(frozen=True)
+class ProofUpdate:
+    """One stamp's new proof for :meth:`StampStore.update_proofs` (as :meth:`update_proof`)."""
+
+    stamp_id: int
+    proof: bytes
+    state: StampState | None = None
+    block: BlockAttestation | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class CalendarStatus:
     url: str
     last_ok_at: float | None
@@ -131,8 +142,14 @@ class StampStore:
                 )
                 for item, fossil_id in zip(items, fossil_ids, strict=True)
             ]
-            statement = insert(stamps).returning(*stamps.c, sort_by_parameter_order=True)
-            return [_stamp(row) for row in conn.execute(statement, rows)]
+            # A plain executemany, then the new ids by fossil id (each fossil is new, so unique):
+            # INSERT ... RETURNING in parameter order runs one statement per row on SQLite.
+            conn.execute(insert(stamps), rows)
+            ids: dict[int, int] = {}
+            for chunk in _chunks(fossil_ids):
+                found = select(stamps.c.fossil_id, stamps.c.id).where(stamps.c.fossil_id.in_(chunk))
+                ids.update((fossil_id, stamp_id) for fossil_id, stamp_id in conn.execute(found))
+        return [_stamp_from_values(ids[row["fossil_id"]], row) for row in rows]
 
     def record_submitted(
         self,
@@ -141,30 +158,58 @@ class StampStore:
     ) -> list[Stamp]:
         """In ONE transaction: the queued stamps of these fossils become submitted with their
         proof and calendars, and the fossils are acked. A fossil recorded before (or whose stamp
-        is no longer queued) changes nothing; only the rows that changed are returned."""
+        is no longer queued) changes nothing; only the rows that changed are returned, in the
+        order of ``done``."""
         if not done:
             return []
         now = self._clock()
-        changed: list[Stamp] = []
+        answers: dict[int, tuple[bytes, str]] = {}
+        for fossil, proof, calendars in done:
+            if fossil.id is None:
+                raise ValueError("record_submitted needs fossils that came out of the queue")
+            answers[fossil.id] = (bytes(proof), _encode_calendars(calendars))
         with self.db.write() as conn:
-            for fossil, proof, calendars in done:
-                if fossil.id is None:
-                    raise ValueError("record_submitted needs fossils that came out of the queue")
-                statement = (
+            queued: list[Stamp] = []
+            for chunk in _chunks(list(answers)):
+                statement = select(stamps).where(
+                    stamps.c.fossil_id.in_(chunk), stamps.c.state == StampState.QUEUED
+                )
+                queued.extend(_stamp(row) for row in conn.execute(statement))
+            if queued:
+                # One executemany instead of one UPDATE ... RETURNING per fossil.
+                conn.execute(
                     update(stamps)
-                    .where(stamps.c.fossil_id == fossil.id, stamps.c.state == StampState.QUEUED)
+                    .where(stamps.c.id == bindparam("b_id"))
                     .values(
                         state=StampState.SUBMITTED,
-                        proof=bytes(proof),
-                        calendars=_encode_calendars(calendars),
+                        proof=bindparam("b_proof"),
+                        calendars=bindparam("b_calendars"),
                         last_error=None,
                         updated_at=now,
-                    )
-                    .returning(*stamps.c)
+                    ),
+                    [
+                        {
+                            "b_id": stamp.id,
+                            "b_proof": answers[stamp.fossil_id or 0][0],
+                            "b_calendars": answers[stamp.fossil_id or 0][1],
+                        }
+                        for stamp in queued
+                    ],
                 )
-                changed.extend(_stamp(row) for row in conn.execute(statement))
             queue.ack([fossil for fossil, _, _ in done], conn=conn)
-        return changed
+        order = {fossil_id: i for i, fossil_id in enumerate(answers)}
+        queued.sort(key=lambda stamp: (order[stamp.fossil_id or 0], stamp.id))
+        return [
+            replace(
+                stamp,
+                state=StampState.SUBMITTED,
+                proof=answers[stamp.fossil_id or 0][0],
+                calendars=tuple(json.loads(answers[stamp.fossil_id or 0][1])),
+                last_error=None,
+                updated_at=now,
+            )
+            for stamp in queued
+        ]
 
     def record_failure(self, fossil_ids: Sequence[int], reason: str) -> None:
         """Note why these fossils failed; their stamps stay queued (the fossils will retry)."""
@@ -239,6 +284,45 @@ class StampStore:
             raise NotFoundError(f"no stamp with id {stamp_id}")
         return _stamp(row)
 
+    def update_proofs(self, updates: Sequence[ProofUpdate]) -> list[Stamp]:
+        """Many :meth:`update_proof` calls in ONE transaction (one fsync, not one per stamp).
+        Returns the updated stamps in the order of ``updates``; an unknown id changes nothing
+        and raises NotFoundError."""
+        if not updates:
+            return []
+        now = self._clock()
+        ids = [u.stamp_id for u in updates]
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for u in updates:
+            values: dict[str, Any] = {"proof": bytes(u.proof), "last_error": u.error}
+            if u.state is not None:
+                values["state"] = StampState(u.state).value
+            values.update(_block(u.block))
+            groups.setdefault(tuple(values), []).append(
+                {"b_id": u.stamp_id, **{f"b_{k}": v for k, v in values.items()}}
+            )
+        with self.db.write() as conn:
+            known: set[int] = set()
+            for chunk in _chunks(sorted(set(ids))):
+                known.update(
+                    conn.execute(select(stamps.c.id).where(stamps.c.id.in_(chunk))).scalars()
+                )
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise NotFoundError(f"no stamp with id {missing[0]}")
+            for columns, params in groups.items():
+                statement = (
+                    update(stamps)
+                    .where(stamps.c.id == bindparam("b_id"))
+                    .values({**{c: bindparam(f"b_{c}") for c in columns}, "updated_at": now})
+                )
+                conn.execute(statement, params)
+            found: dict[int, Stamp] = {}
+            for chunk in _chunks(sorted(known)):
+                for row in conn.execute(select(stamps).where(stamps.c.id.in_(chunk))):
+                    found[row.id] = _stamp(row)
+        return [found[i] for i in ids]
+
     def record_calendar_result(self, url: str, ok: bool, error: str | None = None) -> None:
         now = self._clock()
         c = calendar_status.c
@@ -266,6 +350,20 @@ class StampStore:
 
     def find_by_digest(self, digest: bytes) -> list[Stamp]:
         return self._select(stamps.c.digest == bytes(digest))
+
+    def find_by_digest_many(self, digests: Iterable[bytes]) -> dict[bytes, list[Stamp]]:
+        """The stamps of each of these digests (by id), in one read; digests never stamped are
+        left out. One query per few thousand digests instead of one per digest."""
+        wanted = list(dict.fromkeys(bytes(d) for d in digests))
+        found: dict[bytes, list[Stamp]] = {}
+        with self.db.read() as conn:
+            for start in range(0, len(wanted), IDS_PER_STATEMENT):
+                chunk = wanted[start : start + IDS_PER_STATEMENT]
+                statement = select(stamps).where(stamps.c.digest.in_(chunk)).order_by(stamps.c.id)
+                for row in conn.execute(statement):
+                    stamp = _stamp(row)
+                    found.setdefault(stamp.digest, []).append(stamp)
+        return found
 
     def pending(self) -> list[Stamp]:
         """Stamps submitted to calendars and waiting for a Bitcoin attestation."""
@@ -441,6 +539,29 @@ def _stamp(row: Row[Any]) -> Stamp:
         block_hash=row.block_hash,
         block_time=row.block_time,
         origin=row.origin,
+    )
+
+
+def _stamp_from_values(stamp_id: int, row: dict[str, Any]) -> Stamp:
+    """The Stamp that inserting ``row`` (a :func:`_new_row`) created, without reading it back."""
+    return Stamp(
+        id=stamp_id,
+        fossil_id=row["fossil_id"],
+        digest=row["digest"],
+        hash_algo=row["hash_algo"],
+        name=row["name"],
+        folder=row["folder"],
+        size=row["size"],
+        added_at=row["added_at"],
+        updated_at=row["updated_at"],
+        state=StampState(row["state"]),
+        last_error=row["last_error"],
+        proof=row["proof"],
+        calendars=() if row["calendars"] == "[]" else tuple(json.loads(row["calendars"])),
+        block_height=row["block_height"],
+        block_hash=row["block_hash"],
+        block_time=row["block_time"],
+        origin=row["origin"],
     )
 
 

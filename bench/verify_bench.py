@@ -1,0 +1,5 @@
+from .runner import Figure, Options
+
+
+def run(options: Options) -> list[Figure]:
+    return []
