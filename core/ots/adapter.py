@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 BACKEND = "opentimestamps"
 DIGEST_LENGTH = 32  # Amber stamps SHA-256 digests
 MAX_META_BYTES = 64 * 1024
+MAX_NAME_CHARS = 1024
+MAX_FOLDER_CHARS = 4096
 
 CalendarFactory = Callable[[str], CalendarClient]
 
@@ -73,6 +75,11 @@ def parse_meta(meta: bytes) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _printable(value: object) -> str:
+    """Names from metadata lose control characters (PostgreSQL refuses NUL in text)."""
+    return "".join(ch for ch in str(value) if ch.isprintable())
+
+
 def new_stamp(data: bytes, meta: bytes) -> NewStamp:
     if len(data) != DIGEST_LENGTH:
         raise ValueError(f"Amber stamps SHA-256 digests of {DIGEST_LENGTH} bytes, not {len(data)}")
@@ -83,8 +90,8 @@ def new_stamp(data: bytes, meta: bytes) -> NewStamp:
     return NewStamp(
         digest=bytes(data),
         meta=bytes(meta),
-        name=str(info.get("name", ""))[:1024],
-        folder=str(info.get("folder", ""))[:4096],
+        name=_printable(info.get("name", ""))[:MAX_NAME_CHARS],
+        folder=_printable(info.get("folder", ""))[:MAX_FOLDER_CHARS],
         size=size if isinstance(size, int) and size >= 0 else None,
     )
 

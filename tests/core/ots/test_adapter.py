@@ -152,6 +152,8 @@ def test_fossilize_refuses_what_is_not_a_sha256_digest(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="32 bytes"):
         new_stamp(b"short", b"")
     assert new_stamp(digest(1), b"not json").name == ""
+    hostile = new_stamp(digest(1), json.dumps({"name": "a\u0000b\nc", "folder": 7}).encode())
+    assert (hostile.name, hostile.folder) == ("abc", "7")
 
 
 def test_every_fossil_in_a_batch_has_a_pending_attestation_from_each_calendar(
