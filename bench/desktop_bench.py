@@ -61,6 +61,13 @@ def _spin_until(app: Any, condition: Any, timeout: float) -> bool:
     return True
 
 
+def _close(app: Any, window: Any, service: Any) -> None:
+    window.close()  # closing runs shutdown(): background threads stop
+    window.deleteLater()
+    app.processEvents()
+    service.close()
+
+
 def _service(data_dir: Path) -> Any:
     from amber.core.service import AmberService
     from amber.core.settings import Settings
@@ -71,7 +78,7 @@ def _service(data_dir: Path) -> Any:
 
 def bench_drop(app: Any, files: int, workdir: Path) -> dict[str, Any]:
     from amber.desktop.main_window import MainWindow
-    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
@@ -88,7 +95,7 @@ def bench_drop(app: Any, files: int, workdir: Path) -> dict[str, Any]:
     probe = StallProbe()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(source))])
-    pos = QPointF(300, 300)
+    pos = QPoint(300, 300)
     args = (
         Qt.DropAction.CopyAction,
         mime,
@@ -98,12 +105,11 @@ def bench_drop(app: Any, files: int, workdir: Path) -> dict[str, Any]:
     probe.start()
     started = time.perf_counter()
     QApplication.sendEvent(window, QDragEnterEvent(pos, *args))
-    QApplication.sendEvent(window, QDropEvent(pos, *args))
+    QApplication.sendEvent(window, QDropEvent(QPointF(pos), *args))
     done = _spin_until(app, lambda: window.model.rowCount() == files, 300)
     elapsed = time.perf_counter() - started
     stall = probe.stop()
-    window.shutdown()
-    service.close()
+    _close(app, window, service)
     return {
         "files": files,
         "all_rows_shown": done,
@@ -167,8 +173,7 @@ def bench_history(app: Any, count: int, workdir: Path) -> dict[str, Any]:
     _spin_until(app, lambda: bool(painted), 10)
     scroll = (painted[0] - scroll_started) if painted else float("inf")
     stall = probe.stop()
-    window.shutdown()
-    service.close()
+    _close(app, window, service)
     return {
         "stamps": count,
         "fill_seconds": round(fill_seconds, 1),

@@ -88,11 +88,10 @@ def import_proofs(service: Any, proofs: Sequence[Path]) -> ImportOutcome:
 
 def upgrade_now(service: Any) -> str:
     """Ask the calendars now; return a sentence for the status bar."""
-    upgrade = getattr(service, "upgrade_now", None)
-    report = upgrade() if callable(upgrade) else service.upgrader.run_once()
-    confirmed = len(getattr(report, "confirmed", ()))
-    pending = getattr(report, "still_pending", 0)
-    errors = getattr(report, "errors", {}) or {}
+    report = service.upgrade_now()
+    confirmed = len(report.confirmed)
+    pending = report.still_pending
+    errors = report.errors
     parts = []
     if confirmed:
         parts.append(f"{confirmed} stamp(s) now confirmed in Bitcoin")

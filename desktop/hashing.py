@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from amber.core import UnreadableFileError, hash_file
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-PROGRESS_INTERVAL = 0.05  # seconds between two progress signals: the GUI repaints at most 20/s
+from .priority import GUI_PRIORITY, GuiPriority
+
+LookupMany = Callable[[Sequence[bytes]], Mapping[bytes, Sequence[Any]]]  # find_by_digest_many
+PROGRESS_INTERVAL = 0.1  # seconds between two progress signals: the GUI repaints at most 10/s
+SMALL_FILE = 256 << 10  # read in one call; larger files stream through hash_file with progress
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ class HashJob(QObject):
     """Hashes ``paths`` on a pool thread.
 
     Signals (emitted from the worker, delivered queued to receivers on the GUI thread):
-    ``progress(HashProgress)`` and ``hashed(list[HashedFile])`` at most every 50 ms,
+    ``progress(HashProgress)`` and ``hashed(list[HashedFile])`` at most every ``interval``,
     ``finished(HashReport)`` once.
     """
 
@@ -119,11 +125,13 @@ class HashJob(QObject):
         self,
         paths: Sequence[Path],
         *,
-        lookup: Callable[[bytes], Sequence[Any]] | None = None,
+        lookup: LookupMany | None = None,
         interval: float = PROGRESS_INTERVAL,
+        priority: GuiPriority = GUI_PRIORITY,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._priority = priority
         self.paths = [Path(p) for p in paths]
         self._lookup = lookup
         self._interval = interval
@@ -136,6 +144,16 @@ class HashJob(QObject):
     @property
     def cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def _with_history(self, files: list[HashedFile]) -> list[HashedFile]:
+        """The same files, each with the stamps the history already has for its digest
+        (one query for the whole batch)."""
+        if self._lookup is None:
+            return files
+        known = self._lookup([f.digest for f in files])
+        return [
+            replace(f, already=tuple(known[f.digest])) if f.digest in known else f for f in files
+        ]
 
     def start(self, pool: QThreadPool | None = None) -> None:
         (pool or QThreadPool.globalInstance()).start(_Runner(self))
@@ -181,41 +199,67 @@ class HashJob(QObject):
                 return
             last_emit = now
             if pending:
-                self.hashed.emit(pending)
+                self.hashed.emit(self._with_history(pending))
                 pending = []
             self.progress.emit(snapshot(files_done))
 
         processed = 0
+        wait_turn = self._priority.wait_turn
         for index, (path, size) in enumerate(files):
             if self._cancel.is_set():
                 break
+            wait_turn()
             processed = index
-            state.update(name=path.name, done=0, total=size)
+            digest = _hash_small(path) if size <= SMALL_FILE else None
+            if digest is not None:
+                real_size = size
+            else:
+                state.update(name=path.name, done=0, total=size)
 
-            def on_chunk(done: int, total: int, index: int = index) -> None:
-                state["done"], state["total"] = done, total
-                flush(index)
+                def on_chunk(done: int, total: int, index: int = index) -> None:
+                    state["done"], state["total"] = done, total
+                    flush(index)
 
-            try:
-                digest = hash_file(path, on_chunk, cancelled=self._cancel.is_set)
-            except InterruptedError:
-                break
-            except UnreadableFileError as error:
-                report.failures.append(HashFailure(path, error.reason))
-                bytes_before += size
-                processed = index + 1
-                continue
-            already = tuple(self._lookup(digest)) if self._lookup is not None else ()
-            real_size = max(size, state["done"])
-            pending.append(HashedFile(path, digest, real_size, already))
+                try:
+                    digest = hash_file(path, on_chunk, cancelled=self._cancel.is_set)
+                except InterruptedError:
+                    break
+                except UnreadableFileError as error:
+                    report.failures.append(HashFailure(path, error.reason))
+                    bytes_before += size
+                    processed = index + 1
+                    continue
+                real_size = max(size, state["done"])
+                state["done"] = 0
+            pending.append(HashedFile(path, digest, real_size))
             report.hashed += 1
             bytes_before += size
-            state["done"] = 0
             processed = index + 1
             flush(processed)
-            time.sleep(0)  # hand the GIL over: the GUI thread paints between two files
         state.update(name="", done=0, total=0)
         flush(processed, force=True)
+
+
+def _hash_small(path: Path) -> bytes | None:
+    """One read and one hash call for a small file: most drops are thousands of these, and
+    the per-file Python work (not the hashing) is what competes with the GUI thread.
+
+    None when the file cannot be read in one go (gone, unreadable, grew): ``hash_file`` then
+    gives the precise reason or streams it.
+    """
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except OSError:
+        return None
+    try:
+        data = os.read(fd, SMALL_FILE + 1)
+        if len(data) > SMALL_FILE:
+            return None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return hashlib.sha256(data).digest()
 
 
 class _Runner(QRunnable):

@@ -7,8 +7,9 @@ is (re)computed off the GUI thread; events refresh just the rows they touch.
 
 from __future__ import annotations
 
+import logging
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -25,9 +26,13 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPixmap
 from .formatting import STATE_COLOURS, human_size, local_time, state_text, state_value, utc_time
 from .tasks import TaskRunner
 
+log = logging.getLogger(__name__)
+
 PAGE_SIZE = 256
 ADDED_COALESCE_MS = 250
-CACHE_PAGES = 40  # at most ~10,000 rows in memory
+ARRIVED_COALESCE_MS = 500  # while files stream in, the table takes new rows twice a second
+CACHE_ROWS = 10_000  # stamps kept in memory, least recently shown dropped first
+NEWEST_FIRST_COLUMN = 4  # "Added": new stamps go on top without asking the store again
 STAMP_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -91,6 +96,32 @@ COLUMNS: tuple[Column, ...] = (
 )
 SHA_COLUMN = 3
 STATE_COLUMN = 5
+_COLUMN_COUNT = len(COLUMNS)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_LEFT = int((Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_ALIGNMENTS = tuple(_RIGHT if c.align_right else _LEFT for c in COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A stamp with its cells already formatted: painting only looks things up."""
+
+    stamp: Any
+    texts: tuple[str, ...]
+    state: str
+    colour: QColor
+
+    @classmethod
+    def of(cls, stamp: Any) -> _Row:
+        state = state_value(stamp)
+        texts = tuple(c.value(stamp) for c in COLUMNS)
+        return cls(stamp, texts, state, QColor(STATE_COLOURS.get(state, "#8a8f98")))
 
 
 class HistoryModel(QAbstractTableModel):
@@ -103,8 +134,10 @@ class HistoryModel(QAbstractTableModel):
         self._store = store
         self._reader = reader
         self._ids: list[int] = []
-        self._row_of: dict[int, int] | None = None  # built on demand
-        self._pages: OrderedDict[int, dict[int, Any]] = OrderedDict()  # page -> {id: stamp}
+        # id -> position counted from the END of _ids: stays true when rows go on top
+        self._from_end: dict[int, int] | None = None  # built on demand
+        self._cache: OrderedDict[int, _Row] = OrderedDict()  # id -> formatted row, LRU
+        self._arrived: dict[int, Any] = {}  # new stamps waiting to be inserted on top
         self._states: frozenset[str] | None = None
         self._search = ""
         self._sort_column = 4
@@ -121,7 +154,16 @@ class HistoryModel(QAbstractTableModel):
         self._added_timer.setSingleShot(True)
         self._added_timer.setInterval(ADDED_COALESCE_MS)
         self._added_timer.timeout.connect(self.reload)
-        self._mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self._arrived_timer = QTimer(self)
+        self._arrived_timer.setSingleShot(True)
+        self._arrived_timer.setInterval(ARRIVED_COALESCE_MS)
+        self._arrived_timer.timeout.connect(self._insert_arrived)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        name = QFont()
+        name.setWeight(QFont.Weight.Medium)
+        self._fonts = tuple(
+            mono if c.monospace else name if i == 0 else None for i, c in enumerate(COLUMNS)
+        )
 
     # --- Qt model interface -------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -145,39 +187,38 @@ class HistoryModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)):
+    def data(self, index: AnyIndex, role: int = _DISPLAY) -> Any:
+        # Called ~1,500 times per paint (every role of every visible cell): plain ints and
+        # per-column tuples, the formatted texts cached per stamp.
+        column = index.column()
+        if not 0 <= column < _COLUMN_COUNT:
             return None
-        if not (0 <= index.column() < len(COLUMNS)):
-            return None
+        if role == _DISPLAY:
+            row = self._row(index.row())
+            return None if row is None else row.texts[column]
+        if role == _ALIGNMENT:
+            return _ALIGNMENTS[column]
+        if role == _FONT:
+            return self._fonts[column]
+        if role == _FOREGROUND:
+            if column != STATE_COLUMN:
+                return None
+            row = self._row(index.row())
+            return None if row is None else row.colour
+        if role == _DECORATION:
+            if column != STATE_COLUMN:
+                return None
+            row = self._row(index.row())
+            return None if row is None else _state_dot(row.state)
         if role == STAMP_ID_ROLE:
-            return self._ids[index.row()]
-        if role not in _ROLES_WITH_DATA:
-            return None
-        stamp = self.stamp_at(index.row())
-        if stamp is None:
-            return None
-        column = COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.value(stamp)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(stamp) if column.tooltip else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column.align_right:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and column.monospace:
-            return self._mono
+            return self.stamp_id_at(index.row())
         if role == STATE_ROLE:
-            return state_value(stamp)
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == STATE_COLUMN:
-            return QColor(STATE_COLOURS.get(state_value(stamp), "#8a8f98"))
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == STATE_COLUMN:
-            return _state_dot(state_value(stamp))
-        if role == Qt.ItemDataRole.FontRole and index.column() == 0:
-            font = QFont()
-            font.setWeight(QFont.Weight.Medium)
-            return font
+            row = self._row(index.row())
+            return None if row is None else row.state
+        if role == _TOOLTIP:
+            stamp = self.stamp_at(index.row())
+            tooltip = COLUMNS[column].tooltip
+            return tooltip(stamp) if stamp is not None and tooltip is not None else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -189,33 +230,56 @@ class HistoryModel(QAbstractTableModel):
 
     # --- lazily loaded rows -------------------------------------------------------------
     def stamp_at(self, row: int) -> Any | None:
-        if not (0 <= row < len(self._ids)):
+        cached = self._row(row)
+        return None if cached is None else cached.stamp
+
+    def _row(self, row: int) -> _Row | None:
+        if not 0 <= row < len(self._ids):
             return None
         stamp_id = self._ids[row]
-        page_no = row // PAGE_SIZE
-        page = self._pages.get(page_no)
-        if page is None or stamp_id not in page:
-            page = self._load_page(page_no)
-        else:
-            self._pages.move_to_end(page_no)
-        return page.get(stamp_id)
+        cached = self._cache.get(stamp_id)
+        if cached is None:
+            return self._load_page(row // PAGE_SIZE).get(stamp_id)
+        self._cache.move_to_end(stamp_id)
+        return cached
 
-    def _load_page(self, page_no: int) -> dict[int, Any]:
+    def _load_page(self, page_no: int) -> dict[int, _Row]:
+        """Read the rows of one page that are not cached yet (one query)."""
         ids = self._ids[page_no * PAGE_SIZE : (page_no + 1) * PAGE_SIZE]
-        page = {stamp.id: stamp for stamp in self._store.rows(ids) if stamp is not None}
-        self._pages[page_no] = page
-        self._pages.move_to_end(page_no)
-        while len(self._pages) > CACHE_PAGES:
-            self._pages.popitem(last=False)
-        return page
+        missing = [i for i in ids if i not in self._cache]
+        try:
+            stamps = self._store.rows(missing)
+        except Exception:  # the store went away (closing): show blank cells, do not raise
+            log.warning("could not read %d history rows", len(missing), exc_info=True)
+            return {}
+        return self._remember(s for s in stamps if s is not None)
+
+    def _remember(self, stamps: Iterable[Any]) -> dict[int, _Row]:
+        cache = self._cache
+        added = {}
+        for stamp in stamps:
+            added[stamp.id] = cache[stamp.id] = _Row.of(stamp)
+            cache.move_to_end(stamp.id)
+        while len(cache) > CACHE_ROWS:
+            cache.popitem(last=False)
+        return added
 
     def stamp_id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
     def row_of(self, stamp_id: int) -> int | None:
-        if self._row_of is None:
-            self._row_of = {stamp_id: row for row, stamp_id in enumerate(self._ids)}
-        return self._row_of.get(stamp_id)
+        from_end = self._index().get(stamp_id)
+        return None if from_end is None else len(self._ids) - 1 - from_end
+
+    def knows(self, stamp_id: int) -> bool:
+        """Whether the stamp is a row, or about to become one."""
+        return stamp_id in self._arrived or self.row_of(stamp_id) is not None
+
+    def _index(self) -> dict[int, int]:
+        if self._from_end is None:
+            last = len(self._ids) - 1
+            self._from_end = {stamp_id: last - row for row, stamp_id in enumerate(self._ids)}
+        return self._from_end
 
     @property
     def ids(self) -> list[int]:
@@ -304,23 +368,55 @@ class HistoryModel(QAbstractTableModel):
         self.refreshed.emit()
 
     def _reindex(self) -> None:
-        self._row_of = None
-        self._pages.clear()  # page numbers shift when rows are inserted
+        self._from_end = None  # rows moved; cached stamps are still right (keyed by id)
 
     # --- live updates -------------------------------------------------------------------
     def stamps_changed(self, stamp_ids: Collection[int]) -> None:
         """Some stamps changed in the store: repaint their rows, coalesced every 50 ms."""
         self._dirty_ids.update(stamp_ids)
+        for stamp_id in stamp_ids:
+            self._cache.pop(stamp_id, None)
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
     def invalidate_rows(self) -> None:
         """Forget every cached row; the view re-reads only the rows it shows."""
-        self._pages.clear()
+        self._cache.clear()
         if self._ids:
             self.dataChanged.emit(
                 self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1)
             )
+
+    def refresh_rows(self, first: int, last: int) -> None:
+        """Re-read rows ``first..last`` (the ones on screen) off the GUI thread and repaint
+        those that changed; forget the other cached rows. For changes made elsewhere (the CLI,
+        another window) that no event announced."""
+        ids = self._ids[max(0, first) : last + 1]
+        shown = set(ids)
+        for stamp_id in [i for i in self._cache if i not in shown]:
+            del self._cache[stamp_id]
+        if not ids:
+            return
+        if self._reader is None:
+            self._on_fresh_rows(self._store.rows(ids))
+            return
+        self._reader.submit(lambda: self._store.rows(ids), self._on_fresh_rows, _ignore)
+
+    def _on_fresh_rows(self, stamps: Sequence[Any]) -> None:
+        changed = []
+        for stamp in stamps:
+            cached = self._cache.get(stamp.id)
+            if cached is None or cached.stamp != stamp:
+                changed.append(stamp.id)
+        if not changed:
+            return
+        fresh = set(changed)
+        self._remember(s for s in stamps if s.id in fresh)
+        rows = sorted(r for r in (self.row_of(i) for i in changed) if r is not None)
+        for first, last in _runs(rows):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, _COLUMN_COUNT - 1))
+        if self._order_depends_on_state():
+            self.reload()
 
     def stamps_added(self) -> None:
         """New stamps are in the store: fetch the new id list and insert the rows.
@@ -330,16 +426,62 @@ class HistoryModel(QAbstractTableModel):
         if not self._added_timer.isActive():
             self._added_timer.start()
 
+    def add_stamps(self, stamps: Sequence[Any]) -> None:
+        """Stamps this window just wrote: show them without re-reading the store.
+
+        In the default order (newest first, no filter or search) they go on top, in one insert
+        every 500 ms however many arrive; any other view asks the store for its ids again.
+        """
+        if not stamps:
+            return
+        self._remember(stamps)
+        if not self._newest_first_unfiltered():
+            self.stamps_added()
+            return
+        for stamp in stamps:
+            self._arrived[stamp.id] = stamp
+        if not self._arrived_timer.isActive():
+            self._arrived_timer.start()
+
+    def _newest_first_unfiltered(self) -> bool:
+        return (
+            self._sort_column == NEWEST_FIRST_COLUMN
+            and self._descending
+            and self._states is None
+            and not self._search
+        )
+
+    def _insert_arrived(self) -> None:
+        arrived, self._arrived = self._arrived, {}
+        if not self._newest_first_unfiltered():
+            self.reload()
+            return
+        index = self._index()  # built once; inserting on top keeps it up to date
+        fresh = [s for s in arrived.values() if s.id not in index]
+        if not fresh:
+            return
+        fresh.sort(key=lambda s: (s.added_at, s.id), reverse=True)
+        if self._loading:  # an id list read before these rows were written is out of date
+            self._generation += 1
+            self._reload_again = True
+        count = len(fresh)
+        base = len(self._ids)
+        self.beginInsertRows(QModelIndex(), 0, count - 1)
+        self._ids = [s.id for s in fresh] + self._ids
+        for offset, stamp in enumerate(fresh):
+            index[stamp.id] = base + count - 1 - offset
+        self.endInsertRows()
+        self.refreshed.emit()
+
+    def _order_depends_on_state(self) -> bool:
+        """Whether a stamp changing state can move it, or take it in or out of the view."""
+        sort_key = COLUMNS[self._sort_column].sort_key
+        return self._states is not None or sort_key in ("state", "block_height")
+
     def _flush_dirty(self) -> None:
         dirty, self._dirty_ids = self._dirty_ids, set()
-        needs_requery = self._states is not None or COLUMNS[self._sort_column].sort_key in (
-            "state",
-            "block_height",
-        )
+        needs_requery = self._order_depends_on_state()
         rows = sorted(r for r in (self.row_of(i) for i in dirty) if r is not None)
-        for page in self._pages.values():
-            for stamp_id in dirty.intersection(page):
-                del page[stamp_id]
         for first, last in _runs(rows):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
         if needs_requery:
@@ -363,23 +505,16 @@ def _state_dot(state: str) -> QPixmap:
     return _DOTS[state]
 
 
-_ROLES_WITH_DATA = {
-    Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.TextAlignmentRole,
-    Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.ForegroundRole,
-    STATE_ROLE,
-}
-
-
 def _as_store_states(states: Collection[str]) -> list[Any]:
     try:
         from amber.core.storage import StampState
     except ImportError:  # storage not installed: plain strings compare equal to a StrEnum
         return list(states)
     return [StampState(s) for s in states if s in {m.value for m in StampState}]
+
+
+def _ignore(_error: BaseException) -> None:
+    """A refresh that failed changes nothing; the next one will try again."""
 
 
 def _runs(rows: Sequence[int]) -> list[tuple[int, int]]:

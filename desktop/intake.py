@@ -11,12 +11,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
-from .hashing import HashedFile, HashFailure, HashJob, HashProgress, HashReport
+from .hashing import HashedFile, HashFailure, HashJob, HashProgress, HashReport, LookupMany
+from .priority import GUI_PRIORITY, GuiPriority
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 StampFiles = Callable[[Sequence[HashedFile]], list[Any]]
+WRITE_CHUNK = 500  # files per transaction: one write at a time, the rest wait and merge
 
 
 @dataclass
@@ -44,10 +46,11 @@ class Intake(QObject):
     def __init__(
         self,
         *,
-        lookup: Callable[[bytes], Sequence[Any]] | None,
+        lookup: LookupMany | None,
         stamp_files: StampFiles,
         writer: TaskRunner,
         hash_pool: QThreadPool | None = None,
+        priority: GuiPriority = GUI_PRIORITY,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -59,12 +62,18 @@ class Intake(QObject):
         self._waiting: deque[list[Path]] = deque()
         self._job: HashJob | None = None
         self._report = IntakeReport()
-        self._writes_in_flight = 0
+        self._priority = priority
+        self._writing = False
+        self._unwritten: list[HashedFile] = []
         self._job_done = True
 
     @property
     def busy(self) -> bool:
-        return self._job is not None or self._writes_in_flight > 0 or bool(self._waiting)
+        return self._job is not None or self._writes_pending or bool(self._waiting)
+
+    @property
+    def _writes_pending(self) -> bool:
+        return self._writing or bool(self._unwritten)
 
     @property
     def queued_drops(self) -> int:
@@ -75,7 +84,7 @@ class Intake(QObject):
         if not cleaned:
             return
         self._waiting.append(cleaned)
-        if self._job is None and self._writes_in_flight == 0:
+        if self._job is None and not self._writes_pending:
             self._start_next()
 
     def cancel(self) -> None:
@@ -99,7 +108,7 @@ class Intake(QObject):
         paths = self._waiting.popleft()
         self._report = IntakeReport()
         self._job_done = False
-        job = HashJob(paths, lookup=self._lookup, parent=self)
+        job = HashJob(paths, lookup=self._lookup, priority=self._priority, parent=self)
         queued = Qt.ConnectionType.QueuedConnection
         job.progress.connect(self._on_progress, queued)
         job.hashed.connect(self._on_hashed, queued)
@@ -118,21 +127,36 @@ class Intake(QObject):
             self._write(fresh)
 
     def _write(self, files: list[HashedFile]) -> None:
-        self._writes_in_flight += 1
+        self._unwritten.extend(files)
+        self._write_next()
+
+    def _write_next(self) -> None:
+        if self._writing or not self._unwritten:
+            return
+        chunk = self._unwritten[:WRITE_CHUNK]
+        del self._unwritten[:WRITE_CHUNK]
+        self._writing = True
         self._writer.submit(
-            lambda: self._stamp_files(files), self._on_written, self._on_write_error
+            lambda: self._write_chunk(chunk), self._on_written, self._on_write_error
         )
 
+    def _write_chunk(self, files: list[HashedFile]) -> list[Any]:
+        """Runs on the writer thread."""
+        self._priority.wait_turn()
+        return self._stamp_files(files)
+
     def _on_written(self, stamps: list[Any]) -> None:
-        self._writes_in_flight -= 1
+        self._writing = False
         self._report.stamped += len(stamps)
         self.stamped.emit(list(stamps))
+        self._write_next()
         self._maybe_finish()
 
     def _on_write_error(self, error: BaseException) -> None:
-        self._writes_in_flight -= 1
+        self._writing = False
         log.error("stamping failed", exc_info=error)
         self._report.write_errors.append(str(error) or type(error).__name__)
+        self._write_next()
         self._maybe_finish()
 
     def _on_job_finished(self, result: HashReport) -> None:
@@ -145,7 +169,7 @@ class Intake(QObject):
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
-        if not self._job_done or self._writes_in_flight > 0 or self._job is not None:
+        if not self._job_done or self._writes_pending or self._job is not None:
             return
         report, self._report = self._report, IntakeReport()
         self._job_done = True

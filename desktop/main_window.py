@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSizePolicy,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -46,7 +45,7 @@ from .service_api import ServiceLike, new_stamp
 from .status import StatusSnapshot, take_snapshot
 from .style import STYLE_SHEET
 from .tasks import TaskRunner
-from .widgets import Banner, ElideLeftDelegate, EmptyHistoryPage, ProgressPanel
+from .widgets import Banner, ElideLeftDelegate, EmptyHistoryPage, HistoryView, ProgressPanel
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class MainWindow(QMainWindow):
         self.reader = TaskRunner("amber-reader", 2, self)  # id lists, status, verify, export
         self.model = HistoryModel(service.store, self.reader, self)
         self.intake = Intake(
-            lookup=service.store.find_by_digest,
+            lookup=service.store.find_by_digest_many,
             stamp_files=self._stamp_files,
             writer=self.writer,
             parent=self,
@@ -99,6 +98,7 @@ class MainWindow(QMainWindow):
         self.exporter_thread = ExporterThread(service.adapter, self.exporter)
         self.last_status: StatusSnapshot | None = None
         self._known_counts: dict[str, int] | None = None
+        self._expected_total = 0  # stamps in the store, counting the ones this window wrote
         self._status_in_flight = False
 
         self._build_actions()
@@ -249,7 +249,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         self.stack = QStackedWidget()
         self.empty_page = EmptyHistoryPage()
-        self.table = QTableView()
+        self.table = HistoryView()
         self.table.setObjectName("history")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
 
     def _stamp_files(self, files: Sequence[HashedFile]) -> list[Any]:
         """Runs on the writer thread."""
-        items = [new_stamp(f.digest, f.name, f.folder, f.size) for f in files]
+        items = [new_stamp(f.path, f.digest, f.size) for f in files]
         return self.service.stamp(items)
 
     def _on_progress(self, progress: HashProgress) -> None:
@@ -406,8 +406,9 @@ class MainWindow(QMainWindow):
             self.progress_panel.show_progress(HashProgress(0, 0, 0, 0, scanning=True))
 
     def _on_stamped(self, stamps: list[Any]) -> None:
-        self.model.stamps_added()
-        self.refresh_status()
+        self._expected_total += len(stamps)
+        self.model.add_stamps(stamps)
+        self._schedule_status()
 
     def _on_intake_finished(self, report: IntakeReport) -> None:
         parts = []
@@ -456,10 +457,9 @@ class MainWindow(QMainWindow):
         extra = getattr(evidence, "extra", None) or {}
         stamp_id = extra.get("stamp_id")
         if isinstance(stamp_id, int):
-            if self.model.row_of(stamp_id) is None:
+            if not self.model.knows(stamp_id):
                 self.model.stamps_added()
-            else:
-                self.model.stamps_changed([stamp_id])
+            self.model.stamps_changed([stamp_id])
         else:
             self.model.invalidate_rows()
         self._schedule_status()
@@ -505,10 +505,14 @@ class MainWindow(QMainWindow):
         self.upgrade_label.setVisible(bool(self.upgrade_label.text()))
         self.offline_label.setVisible(snap.offline)
         self.offline_label.setText("Offline — stamps wait in the queue")
-        if self._known_counts is not None and snap.counts != self._known_counts:
-            self.model.stamps_added()  # another process (the CLI) changed the history
-            self.model.invalidate_rows()
+        if self._known_counts is not None:
+            # another process (the CLI, a second window) may have changed the history
+            if total != self._expected_total:
+                self.model.stamps_added()
+            if snap.counts != self._known_counts:
+                self.refresh_shown_rows()
         self._known_counts = dict(snap.counts)
+        self._expected_total = total
 
     # --- filter, search, selection ------------------------------------------------------
     def _on_filter(self, index: int) -> None:
@@ -522,6 +526,14 @@ class MainWindow(QMainWindow):
         self.model.reload()
         self.model.invalidate_rows()
         self.refresh_status()
+
+    def refresh_shown_rows(self) -> None:
+        """Re-read the rows on screen (off the GUI thread); repaint the ones that changed."""
+        first = self.table.rowAt(0)
+        if first < 0:
+            return
+        last = self.table.rowAt(self.table.viewport().height() - 1)
+        self.model.refresh_rows(first, last if last >= 0 else self.model.rowCount() - 1)
 
     def _update_page(self, *_args: Any) -> None:
         filtered = bool(self.search_field.text().strip()) or self.filter_box.currentIndex() > 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,7 +12,11 @@ class ServiceLike(Protocol):
     store: Any  # amber.core.storage.StampStore
     queue: Any  # amber.core.storage.SqlFossilsQueue
     adapter: Any  # amber.core.Adapter (events)
-    upgrader: Any  # has next_run_at, run_once(), trigger()
+
+    @property
+    def next_upgrade_at(self) -> float | None: ...
+
+    def upgrade_now(self) -> Any: ...  # amber.core.service.UpgradeReport
 
     def start(self) -> None: ...
 
@@ -32,9 +35,10 @@ class ServiceLike(Protocol):
     ) -> Any: ...
 
 
-def new_stamp(digest: bytes, name: str, folder: str, size: int | None) -> Any:
+def new_stamp(path: Path, digest: bytes, size: int | None) -> Any:
     """An amber.core.storage.NewStamp whose meta travels with the fossil, as the CLI's does."""
+    from amber.core.service import file_meta
     from amber.core.storage import NewStamp
 
-    meta = json.dumps({"name": name, "folder": folder, "size": size}).encode()
-    return NewStamp(digest=digest, meta=meta, name=name, folder=folder, size=size)
+    meta = file_meta(path, size or 0)
+    return NewStamp(digest=digest, meta=meta, name=path.name, folder=str(path.parent), size=size)

@@ -68,8 +68,7 @@ def take_snapshot(service: Any) -> StatusSnapshot:
             errors[url] = status.last_error or "unreachable"
         else:
             ok += 1
-    upgrader = getattr(service, "upgrader", None)
-    next_at = getattr(upgrader, "next_run_at", None)
+    next_at = service.next_upgrade_at
     if next_at is not None and next_at < time.time():
         next_at = time.time()
     return StatusSnapshot(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -12,12 +13,14 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from .formatting import human_size
 from .hashing import HashProgress
+from .priority import GUI_PRIORITY, GuiPriority
 from .resources import drop_pixmap
 
 
@@ -174,3 +177,15 @@ class ElideLeftDelegate(QStyledItemDelegate):
     ) -> None:
         super().initStyleOption(option, index)
         option.textElideMode = Qt.TextElideMode.ElideLeft
+
+
+class HistoryView(QTableView):
+    """The history table; background workers pause while it paints (see priority.py)."""
+
+    def __init__(self, parent: QWidget | None = None, priority: GuiPriority = GUI_PRIORITY):
+        super().__init__(parent)
+        self._priority = priority
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        with self._priority.painting():
+            super().paintEvent(event)

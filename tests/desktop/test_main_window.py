@@ -23,7 +23,7 @@ def drop_files(window: MainWindow, paths: list[Path]) -> None:
     pos = QPoint(target.width() // 2, target.height() // 2)
     action = Qt.DropAction.CopyAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(QPointF(pos), action, mime, buttons, mods)
+    enter = QDragEnterEvent(pos, action, mime, buttons, mods)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
     drop = QDropEvent(QPointF(pos), action, mime, buttons, mods)
