@@ -2,11 +2,12 @@
 
 from .channels import EventChannels
 from .exporter import RetryPolicy, run_exporter
-from .protocols import Adapter, EventChannel, EventExporter, FossilsQueue
+from .protocols import Adapter, BatchAdapter, EventChannel, EventExporter, FossilsQueue
 from .types import BlockAttestation, Event, EventType, Evidence, Fossil, Result
 
 __all__ = [
     "Adapter",
+    "BatchAdapter",
     "BlockAttestation",
     "Event",
     "EventChannel",

@@ -42,6 +42,13 @@ class Adapter(Protocol):
 
 
 @runtime_checkable
+class BatchAdapter(Protocol):
+    """An adapter that can also queue many fossils in one durable step (optional)."""
+
+    def fossilize_batch(self, items: Sequence[tuple[bytes, bytes]]) -> list[int]: ...
+
+
+@runtime_checkable
 class EventExporter(Protocol):
     """Receives adapter events. ``push`` raises to signal failure; the event is then retried."""
 

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from ..fossilizer import Adapter
 from ..storage import StampStore
 from .errors import ApiError, adapter_failure
+from .group_commit import GroupCommit
 from .limits import ApiLimits
 from .messages import stamp_json
 from .validation import parse_fossil_request
@@ -28,6 +29,7 @@ class Endpoints:
         self.store = store
         self.limits = limits
         self.openapi = openapi
+        self.group_commit = GroupCommit(adapter)
 
     async def info(self, request: Request) -> JSONResponse:
         try:
@@ -39,8 +41,8 @@ class Endpoints:
     async def create_fossil(self, request: Request) -> JSONResponse:
         fossil = parse_fossil_request(await request.body(), self.limits)
         try:
-            # fossilize returns once the fossil is durably queued: a 200 is never lost.
-            fossil_id = await run_in_threadpool(self.adapter.fossilize, fossil.data, fossil.meta)
+            # This returns once the fossil is durably queued: a 200 is never lost.
+            fossil_id = await self.group_commit.fossilize(fossil.data, fossil.meta)
         except Exception as error:
             raise adapter_failure(error) from error
         return JSONResponse({"id": fossil_id})

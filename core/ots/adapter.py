@@ -167,6 +167,11 @@ class OtsAdapter:
         assert stamp.fossil_id is not None
         return stamp.fossil_id
 
+    def fossilize_batch(self, items: Sequence[tuple[bytes, bytes]]) -> list[int]:
+        """Queue many (data, meta) pairs in one transaction; their fossil ids, in order."""
+        stamps = self.fossilize_many([new_stamp(data, meta) for data, meta in items])
+        return [s.fossil_id for s in stamps if s.fossil_id is not None]
+
     def fossilize_many(self, items: Sequence[NewStamp]) -> list[Stamp]:
         stamps = self.store.enqueue(self.queue, items)
         self._wake.set()
