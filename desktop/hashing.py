@@ -71,9 +71,15 @@ class HashReport:
 
 
 def collect_files(
-    paths: Iterable[Path], cancelled: Callable[[], bool] = lambda: False
+    paths: Iterable[Path],
+    cancelled: Callable[[], bool] = lambda: False,
+    wait_turn: Callable[[], None] = lambda: None,
 ) -> tuple[list[tuple[Path, int]], list[HashFailure]]:
-    """Expand folders recursively (without following folder symlinks); return (path, size)."""
+    """Expand folders recursively (without following folder symlinks); return (path, size).
+
+    ``wait_turn()`` is called between entries, so a big folder does not hold the GIL while the
+    GUI thread paints.
+    """
     files: list[tuple[Path, int]] = []
     failures: list[HashFailure] = []
     seen: set[Path] = set()
@@ -92,6 +98,7 @@ def collect_files(
                 with os.scandir(path) as it:
                     entries = sorted(it, key=lambda e: e.name, reverse=True)
                 for entry in entries:
+                    wait_turn()
                     if entry.is_dir(follow_symlinks=False):
                         stack.append(Path(entry.path))
                     elif entry.is_file():
@@ -172,7 +179,7 @@ class HashJob(QObject):
 
     def _run(self, report: HashReport) -> None:
         self.progress.emit(HashProgress(0, 0, 0, 0, scanning=True))
-        files, failures = collect_files(self.paths, self._cancel.is_set)
+        files, failures = collect_files(self.paths, self._cancel.is_set, self._priority.wait_turn)
         report.failures.extend(failures)
         files_total = len(files)
         bytes_total = sum(size for _, size in files)

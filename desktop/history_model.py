@@ -108,20 +108,35 @@ _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _ALIGNMENTS = tuple(_RIGHT if c.align_right else _LEFT for c in COLUMNS)
 
 
-@dataclass(frozen=True, slots=True)
 class _Row:
-    """A stamp with its cells already formatted: painting only looks things up."""
+    """A stamp whose cells are formatted the first time it is shown, then only looked up.
 
-    stamp: Any
-    texts: tuple[str, ...]
-    state: str
-    colour: QColor
+    Thousands of stamps arrive while a folder is hashed; only the few on screen are formatted.
+    """
 
-    @classmethod
-    def of(cls, stamp: Any) -> _Row:
-        state = state_value(stamp)
-        texts = tuple(c.value(stamp) for c in COLUMNS)
-        return cls(stamp, texts, state, QColor(STATE_COLOURS.get(state, "#8a8f98")))
+    __slots__ = ("_texts", "stamp")
+
+    def __init__(self, stamp: Any) -> None:
+        self.stamp = stamp
+        self._texts: tuple[str, ...] | None = None
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        if self._texts is None:
+            self._texts = tuple(c.value(self.stamp) for c in COLUMNS)
+        return self._texts
+
+    @property
+    def state(self) -> str:
+        return state_value(self.stamp)
+
+    @property
+    def colour(self) -> QColor:
+        return _STATE_COLOURS.get(self.state, _OTHER_COLOUR)
+
+
+_STATE_COLOURS = {state: QColor(colour) for state, colour in STATE_COLOURS.items()}
+_OTHER_COLOUR = QColor("#8a8f98")
 
 
 class HistoryModel(QAbstractTableModel):
@@ -258,7 +273,7 @@ class HistoryModel(QAbstractTableModel):
         cache = self._cache
         added = {}
         for stamp in stamps:
-            added[stamp.id] = cache[stamp.id] = _Row.of(stamp)
+            added[stamp.id] = cache[stamp.id] = _Row(stamp)
             cache.move_to_end(stamp.id)
         while len(cache) > CACHE_ROWS:
             cache.popitem(last=False)

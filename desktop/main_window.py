@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1180, 720)
         self._closed = False
+        self._busy_count = 0  # long actions running (export, import, upgrade, copy)
 
         self.writer = TaskRunner("amber-db-writer", 1, self)  # the one thread that writes
         self.reader = TaskRunner("amber-reader", 2, self)  # id lists, status, verify, export
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
         samples = (
-            "Employment contract.pdf",
+            "Employment contract (signed).pdf",
             "",
             "999.9 MB",
             "0123456789abcdef",
@@ -304,7 +306,13 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         status = self.statusBar()
-        self.count_label = QLabel()
+        self.busy_bar = QProgressBar()  # shown while export, import or upgrade run
+        self.busy_bar.setObjectName("busyBar")
+        self.busy_bar.setRange(0, 0)
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.hide()
+        status.addWidget(self.busy_bar)
+        self.count_label = QLabel("Opening history…")
         self.queue_label = QLabel()
         self.calendar_label = QLabel()
         self.upgrade_label = QLabel()
@@ -332,7 +340,7 @@ class MainWindow(QMainWindow):
         self.model.refreshed.connect(self._update_page)
         self.model.modelReset.connect(self._update_page)
         self.model.rowsInserted.connect(self._update_page)
-        self.table.doubleClicked.connect(lambda _index: self.open_details())
+        self.table.activated.connect(lambda _index: self.open_details())  # Enter, double-click
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.intake.progress.connect(self._on_progress)
         self.intake.busy_changed.connect(self._on_intake_busy)
@@ -507,9 +515,11 @@ class MainWindow(QMainWindow):
         self.offline_label.setText("Offline — stamps wait in the queue")
         if self._known_counts is not None:
             # another process (the CLI, a second window) may have changed the history
+            own = self._expected_total - sum(self._known_counts.values())
+            only_ours = {**self._known_counts, "queued": self._known_counts.get("queued", 0) + own}
             if total != self._expected_total:
                 self.model.stamps_added()
-            if snap.counts != self._known_counts:
+            if snap.counts != only_ours:
                 self.refresh_shown_rows()
         self._known_counts = dict(snap.counts)
         self._expected_total = total
@@ -574,11 +584,23 @@ class MainWindow(QMainWindow):
         self.export_zip_action.setEnabled(self.model.rowCount() > 0)
 
     def copy_hash(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        store = self.service.store
+        self._busy("Reading fingerprints…")
+        self.reader.submit(
+            lambda: [s.digest.hex() for s in store.rows(ids)],
+            self._on_hashes_read,
+            lambda error: self._failed("Copy failed", error),
+        )
+
+    def _on_hashes_read(self, hashes: list[str]) -> None:
         from PySide6.QtWidgets import QApplication
 
-        stamps = self.service.store.rows(self.selected_ids())
-        QApplication.clipboard().setText("\n".join(s.digest.hex() for s in stamps))
-        self.statusBar().showMessage(f"Copied {len(stamps)} SHA-256 fingerprint(s).", 4000)
+        self._idle()
+        QApplication.clipboard().setText("\n".join(hashes))
+        self.statusBar().showMessage(f"Copied {len(hashes):,} SHA-256 fingerprint(s).", 4000)
 
     def open_folder(self) -> None:
         stamp_id = self.current_id()
@@ -721,10 +743,17 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def _busy(self, text: str) -> None:
+        self._busy_count += 1
+        self.busy_bar.setToolTip(text)
+        self.busy_bar.show()
         self.statusBar().showMessage(text)
         self.setCursor(Qt.CursorShape.BusyCursor)
 
     def _idle(self) -> None:
+        self._busy_count = max(0, self._busy_count - 1)
+        if self._busy_count:
+            return
+        self.busy_bar.hide()
         self.unsetCursor()
         self.statusBar().clearMessage()
 

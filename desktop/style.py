@@ -42,7 +42,9 @@ QFrame#banner {{ background: #eef4fb; border-bottom: 1px solid #d5e3f3; }}
 QFrame#banner[kind="warning"] {{ background: #fff4e0; border-bottom: 1px solid #f3d9a8; }}
 QFrame#banner[kind="error"] {{ background: #fdecec; border-bottom: 1px solid #f2c4c4; }}
 QStatusBar {{ background: #f4f1ea; color: #5d5a53; border-top: 1px solid #e2dccf; }}
+QStatusBar::item {{ border: none; }}
 QStatusBar QLabel {{ padding: 0 8px; }}
+QProgressBar#busyBar {{ max-height: 6px; min-width: 90px; }}
 QLabel#offlineBadge {{
     background: #fdecec; color: #a33; border-radius: 4px; padding: 1px 8px;
 }}

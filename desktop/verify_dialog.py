@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -231,7 +232,12 @@ class VerifyDialog(QDialog):
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.next_step = QLabel("")
         self.next_step.setWordWrap(True)
-        for widget in (self.headline, self.details, self.next_step):
+        self.busy = QProgressBar()  # indeterminate: verify and upgrade run off the GUI thread
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumHeight(6)
+        self.busy.hide()
+        for widget in (self.headline, self.busy, self.details, self.next_step):
             result_layout.addWidget(widget)
         layout.addWidget(self.result, 1)
 
@@ -353,6 +359,7 @@ class VerifyDialog(QDialog):
             self.details.setText(f"{self.details.text()}\n{outcome.upgrade_summary}")
 
     def _working(self, text: str) -> None:
+        self.busy.show()
         self.headline.setText(text)
         self.details.clear()
         self.next_step.clear()
@@ -360,12 +367,14 @@ class VerifyDialog(QDialog):
             button.setEnabled(False)
 
     def _failed(self, error: BaseException) -> None:
+        self.busy.hide()
         self._set_kind("invalid")
         self.headline.setText("Something went wrong")
         self.details.setText(str(error) or type(error).__name__)
         self.verify_button.setEnabled(True)
 
     def _show(self, outcome: VerifyOutcome) -> None:
+        self.busy.hide()
         self.outcome = outcome
         headline, details, next_step = describe(outcome)
         request = outcome.request

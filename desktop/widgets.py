@@ -44,14 +44,14 @@ class EmptyHistoryPage(QWidget):
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
         text = QLabel(
-            "Amber fingerprints each file on this computer (nothing is uploaded) and seals the "
-            "fingerprint into the Bitcoin blockchain through OpenTimestamps.\nA few hours later "
-            "you hold a proof that the file existed, unchanged, on that date."
+            "Amber fingerprints each file on this computer — nothing is uploaded — and seals "
+            "the fingerprint into Bitcoin through OpenTimestamps. A few hours later you hold a "
+            "proof that the file existed, unchanged, on that day."
         )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setObjectName("emptyText")
-        text.setMaximumWidth(560)
+        text.setMaximumWidth(520)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(text)

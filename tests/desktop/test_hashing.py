@@ -71,3 +71,33 @@ def test_unreadable_files_are_reported_not_fatal(qtbot: Any, tmp_path: Path) -> 
     report = finished.args[0]
     assert report.hashed == 1
     assert [f.reason for f in report.failures] == ["no such file"]
+
+
+def test_small_and_large_files_hash_alike_and_history_is_looked_up_per_batch(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from amber.desktop.hashing import SMALL_FILE
+
+    small = tmp_path / "small.txt"
+    small.write_bytes(b"a" * 100)
+    large = tmp_path / "large.bin"
+    large.write_bytes(b"b" * (SMALL_FILE + 1))
+    empty = tmp_path / "empty"
+    empty.write_bytes(b"")
+    lookups: list[int] = []
+
+    def lookup_many(digests: Any) -> dict[bytes, list[str]]:
+        lookups.append(len(digests))
+        return {hashlib.sha256(b"a" * 100).digest(): ["stamped before"]}
+
+    job = HashJob([small, large, empty], lookup=lookup_many, interval=60.0)
+    hashed: list[Any] = []
+    job.hashed.connect(hashed.extend)
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        job.start()
+    by_name = {h.name: h for h in hashed}
+    assert by_name["large.bin"].digest == hashlib.sha256(b"b" * (SMALL_FILE + 1)).digest()
+    assert by_name["empty"].digest == hashlib.sha256(b"").digest()
+    assert by_name["small.txt"].already == ("stamped before",)
+    assert by_name["large.bin"].already == ()
+    assert lookups == [3]  # one query for the whole batch

@@ -144,3 +144,66 @@ def test_small_histories(qtmodeltester: Any, service: Any, count: int) -> None:
     model = HistoryModel(service.store)
     model.reload()
     qtmodeltester.check(model, force_py=True)
+
+
+class QueryCountingStore(CountingStore):
+    def __init__(self, store: Any) -> None:
+        super().__init__(store)
+        self.queries = 0
+
+    def query_ids(self, **kwargs: Any) -> list[int]:
+        self.queries += 1
+        return super().query_ids(**kwargs)
+
+
+def test_stamps_written_here_go_on_top_without_asking_the_store(qtbot: Any, service: Any) -> None:
+    populate(service, 5)
+    store = QueryCountingStore(service.store)
+    model = HistoryModel(store)
+    model.reload()
+    queries, rows_read = store.queries, store.rows_requested
+    new = service.stamp(
+        [NewStamp(bytes([i]) * 32, b"{}", f"new-{i}.txt", "/tmp", i) for i in range(1, 4)]
+    )
+    with qtbot.waitSignal(model.rowsInserted, timeout=3000) as blocker:
+        model.add_stamps(new)
+    assert blocker.args[1:] == [0, 2]  # one insert of three rows, on top
+    assert [cell(model, r, "Name") for r in range(3)] == ["new-3.txt", "new-2.txt", "new-1.txt"]
+    assert (store.queries, store.rows_requested) == (queries, rows_read)
+    assert model.row_of(new[0].id) == 2 and model.rowCount() == 8
+
+
+def test_a_stamp_that_changes_before_its_row_appears_shows_its_new_state(
+    qtbot: Any, service: Any
+) -> None:
+    model = HistoryModel(service.store)
+    model.reload()
+    (stamp,) = service.stamp([NewStamp(b"\x07" * 32, b"{}", "early.txt", "/tmp", 1)])
+    model.add_stamps([stamp])
+    assert model.knows(stamp.id)
+    service.store.update_proof(stamp.id, b"proof", state=StampState.FAILED, error="refused")
+    model.stamps_changed([stamp.id])  # the event arrives before the insert
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert cell(model, 0, "State") == "Failed: refused"
+
+
+def test_a_change_made_elsewhere_repaints_only_the_rows_that_changed(
+    qtbot: Any, service: Any
+) -> None:
+    ids = populate(service, 12)
+    reader = TaskRunner("test-reader", 1)
+    model = HistoryModel(service.store, reader)
+    with qtbot.waitSignal(model.refreshed, timeout=3000):
+        model.reload()
+    for row in range(model.rowCount()):
+        cell(model, row, "State")  # on screen: cached
+    target = next(i for i in ids if service.store.get(i).state is StampState.SUBMITTED)
+    stamp = service.store.get(target)
+    service.store.update_proof(  # as `amber upgrade` in another process would
+        target, stamp.proof, state=StampState.CONFIRMED, block=BlockAttestation(1, "00" * 32, 1)
+    )
+    with qtbot.waitSignal(model.dataChanged, timeout=3000) as blocker:
+        model.refresh_rows(0, model.rowCount() - 1)
+    row = model.row_of(target)
+    assert (blocker.args[0].row(), blocker.args[1].row()) == (row, row)
+    assert cell(model, row, "State") == "Confirmed in Bitcoin"
