@@ -273,10 +273,10 @@ class MainWindow(QMainWindow):
         header.setStretchLastSection(False)
         metrics = self.table.fontMetrics()
         samples = (
-            "Employment contract (signed).pdf",
+            "Employment contract v2.pdf",
             "",
             "999.9 MB",
-            "0123456789abcdef",
+            "01234567…89abcdef",
             "2024-12-03 15:26",
             "Submitted — waiting for Bitcoin",
             "Bitcoin block",

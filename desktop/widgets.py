@@ -51,7 +51,7 @@ class EmptyHistoryPage(QWidget):
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setObjectName("emptyText")
-        text.setMaximumWidth(520)
+        text.setFixedWidth(500)  # a readable measure; word wrap alone picks a narrow one
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(text)
