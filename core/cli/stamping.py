@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..ots.adapter import new_stamp
-from ..storage import Stamp
+from ..storage import Stamp, StampState
 from .context import CliState, emit, json_option, pass_state, utc
 
 
@@ -56,7 +56,11 @@ def stamp_command(
     again: bool,
     as_json: bool,
 ) -> None:
-    """Hash FILES and folders (recursively), queue them and submit them to the calendars."""
+    """Hash FILES and folders (recursively), queue them and submit them to the calendars.
+
+    A file already in the history is not stamped again (unless --again); if it is still queued
+    from an earlier, interrupted run, this run submits it too.
+    """
     if not paths and not digests:
         raise click.UsageError("give at least one file, folder or --digest")
     raw = [parse_digest(d) for d in digests]
@@ -65,19 +69,30 @@ def stamp_command(
     if raw:
         items = [new_stamp(d, json.dumps({"name": "", "folder": ""}).encode()) for d in raw]
         request.queued.extend(service.stamp(items))
-    submitted = no_wait or service.submit_pending([s.id for s in request.queued], timeout)
-    stamps = service.store.rows([s.id for s in request.queued])
-    lines = []
-    for path, known in request.already_stamped:
-        lines.append(f"already stamped  {path} (stamp {known.id}, {known.state.value})")
-    for path, reason in request.unreadable:
-        lines.append(f"unreadable       {path}: {reason}")
-    for s in stamps:
-        label = s.state.value if not s.last_error or s.state.value != "queued" else "queued"
-        where = f"{s.folder}/{s.name}" if s.name else s.digest.hex()
-        suffix = f" ({s.last_error})" if s.state.value == "queued" and s.last_error else ""
-        lines.append(f"{label:<16} {where}{suffix}")
-    still_queued = [s for s in stamps if s.state.value == "queued"]
+    leftovers = [k for _, k in request.already_stamped if k.state is StampState.QUEUED]
+    ids = [s.id for s in (*request.queued, *leftovers)]
+    if not no_wait:
+        service.submit_pending(ids, timeout)
+    stamps = service.store.rows(ids)
+    still_queued = [s for s in stamps if s.state is StampState.QUEUED]
+    sick = {
+        c.url: c.last_error or ""
+        for c in service.store.calendar_statuses()
+        if c.url in service.settings.calendars and c.consecutive_failures
+    }
+    lines = [
+        f"already stamped  {p} (stamp {k.id}, {k.state.value})" for p, k in request.already_stamped
+    ]
+    lines += [f"unreadable       {p}: {reason}" for p, reason in request.unreadable]
+    for stamp in stamps:
+        where = f"{stamp.folder}/{stamp.name}" if stamp.name else stamp.digest.hex()
+        why = (
+            f" ({stamp.last_error})"
+            if stamp.state is StampState.QUEUED and stamp.last_error
+            else ""
+        )
+        lines.append(f"{stamp.state.value:<16} {where}{why}")
+    lines += [f"calendar failed  {url}: {reason}" for url, reason in sorted(sick.items())]
     if still_queued and not no_wait:
         lines.append(
             f"{len(still_queued)} item(s) did not reach the calendar quorum within {timeout:g} s; "
@@ -91,10 +106,11 @@ def stamp_command(
                 {"path": str(p), "stamp": k.id} for p, k in request.already_stamped
             ],
             "unreadable": [{"path": str(p), "error": r} for p, r in request.unreadable],
+            "calendar_failures": sick,
         },
         "\n".join(lines),
     )
-    ok = (no_wait or (submitted and not still_queued)) and not request.unreadable
+    ok = (no_wait or not still_queued) and not request.unreadable
     raise SystemExit(0 if ok else 1)
 
 

@@ -246,3 +246,31 @@ def test_several_proofs_verify_in_one_run_and_the_worst_verdict_sets_the_exit_st
     assert verdicts == ["pending", "invalid", "attested"]
     errors = run(env, "--esplora", esplora.url, "verify", str(ok), str(missing))
     assert errors.exit_code == 1 and "nothing-beside not found" in errors.output
+
+
+def test_stamp_names_a_failing_calendar_even_when_the_quorum_is_reached(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    with LocalCalendar() as good, LocalCalendar(behaviour="garbage") as sick:
+        args = ["--calendar", good.url, "--calendar", sick.url, "--min-calendars", "1"]
+        result = run(env, *args, "stamp", "--digest", "33" * 32, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [s["state"] for s in report["stamps"]] == ["submitted"]
+    assert list(report["calendar_failures"]) == [sick.url]
+    assert "not a valid timestamp" in report["calendar_failures"][sick.url]
+
+
+def test_restamping_a_file_left_queued_by_an_interrupted_run_submits_it(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    document = tmp_path / "draft.txt"
+    document.write_text("draft")
+    with LocalCalendar() as calendar:
+        queued = run(env, "--calendar", calendar.url, "stamp", "--no-wait", str(document))
+        assert queued.exit_code == 0
+        again = run(env, "--calendar", calendar.url, "stamp", str(document), "--json")
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert [s["state"] for s in report["stamps"]] == ["submitted"]
+    assert report["already_stamped"][0]["path"] == str(document)
