@@ -34,7 +34,7 @@ UNCLEAR = ("malformed proof (", "Traceback", "object has no attribute", "NoneTyp
 @dataclass(frozen=True)
 class ProofOptions:
     mutations: int = 100_000
-    sample: int = 200  # through real processes (half verify, half import)
+    sample: int = 100  # through real processes (half verify, half import)
     workers: int = 2
     chunk: int = 2000
     time_limit: float = 2.0  # seconds, per input and per command

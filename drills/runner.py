@@ -21,7 +21,7 @@ class Sizes:
     files: int = 5000
     kills: int = 50
     mutations: int = 100_000
-    subprocess_sample: int = 200
+    subprocess_sample: int = 100
     calendar_files: int = 20
     claim_probes: tuple[int, ...] = (20, 1000, 9000)  # proofs claiming this many blocks
 
