@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -112,26 +111,49 @@ class Done:
     returncode: int
 
 
+# ru_maxrss is a high-water mark that survives exec: a child forked (or vforked) from this big
+# benchmark process starts out counting the parent's pages. A tiny launcher forks the command
+# instead and reports the command's own peak on its last stderr line.
+_PEAK_MARK = "amber-bench-peak-rss-kib"
+_LAUNCHER = f"""
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+sys.stderr.write("\\n{_PEAK_MARK} %d\\n" % usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run(
-    command: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+    command: Sequence[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    peak_memory: bool = False,
 ) -> Done:
-    """Run a command to its end: its wall time, output, and its own peak resident memory
-    (from ``wait4``: RUSAGE_CHILDREN would give the maximum over every child so far)."""
+    """Run a command to its end: its wall time and output; with ``peak_memory`` also its peak
+    resident memory (through the launcher, which adds a Python start: not for timed figures)."""
+    argv = [sys.executable, "-c", _LAUNCHER, *command] if peak_memory else list(command)
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         began = time.perf_counter()
-        process = subprocess.Popen(list(command), env=env, cwd=cwd, stdout=out, stderr=err)
-        watchdog = threading.Timer(COMMAND_TIMEOUT_SECONDS, process.kill)
-        watchdog.start()
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=err)
         try:
-            _, status, usage = os.wait4(process.pid, 0)
-        finally:
-            watchdog.cancel()
+            returncode = process.wait(timeout=COMMAND_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
         seconds = time.perf_counter() - began
-        process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # Linux: KiB
-        return Done(seconds, rss, out.read(), err.read(), process.returncode)
+        stdout, stderr = out.read(), err.read()
+    peak = 0
+    if peak_memory:
+        stderr, _, mark = stderr.rpartition(f"\n{_PEAK_MARK} ")
+        peak = int(mark.strip()) * (1 if sys.platform == "darwin" else 1024)  # Linux: KiB
+    return Done(seconds, peak, stdout, stderr, returncode)
 
 
 def check(done: Done, what: str) -> Done:
@@ -166,8 +188,8 @@ class Amber:
     def command(self, *args: str) -> list[str]:
         return [str(BIN / "amber"), *self.options, *args]
 
-    def __call__(self, *args: str) -> Done:
-        return run(self.command(*args), env=self.env)
+    def __call__(self, *args: str, peak_memory: bool = False) -> Done:
+        return run(self.command(*args), env=self.env, peak_memory=peak_memory)
 
 
 class Ots:

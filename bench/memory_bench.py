@@ -26,7 +26,8 @@ def run(options: Options) -> list[Figure]:
             f.truncate(size)
         for i in range(options.runs):
             amber = Amber(root / f"amber-{i}", p)
-            done = check(amber("stamp", "--no-wait", str(big)), "amber stamp --no-wait")
+            done = amber("stamp", "--no-wait", str(big), peak_memory=True)
+            check(done, "amber stamp --no-wait")
             peaks.append(done.peak_rss_bytes)
             seconds.append(done.seconds)
     gib = size / (1 << 30)
