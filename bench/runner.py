@@ -86,7 +86,16 @@ def _timed(action: Callable[[], object]) -> float:
 
 
 def benchmarks() -> dict[str, Benchmark]:
-    from . import hash_bench, memory_bench, queue_bench, stamp_bench, upgrade_bench, verify_bench
+    from . import (
+        desktop_bench,
+        hash_bench,
+        http_bench,
+        memory_bench,
+        queue_bench,
+        stamp_bench,
+        upgrade_bench,
+        verify_bench,
+    )
 
     return {
         "queue": queue_bench.run,
@@ -95,6 +104,8 @@ def benchmarks() -> dict[str, Benchmark]:
         "upgrade": upgrade_bench.run,
         "verify": verify_bench.run,
         "memory": memory_bench.run,
+        "desktop": desktop_bench.run,
+        "http": http_bench.run,
     }
 
 
