@@ -15,10 +15,10 @@ from typing import Any
 from opentimestamps.core.timestamp import Timestamp
 
 from ..fossilizer import BlockAttestation, Event, EventChannels, EventType, Evidence, Fossil, Result
-from ..storage import NewStamp, SqlFossilsQueue, Stamp, StampStore
-from .batch import attach_calendar_answer, make_batch
+from ..storage import NewStamp, SqlFossilsQueue, Stamp, StampStore, SubmittedBatch
+from .batch import Batch, attach_calendar_answer, make_batch
 from .calendar import CalendarClient, CalendarError
-from .proofs import write_proof
+from .proofs import write_proof, write_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,25 @@ def evidence_for(stamp: Stamp) -> Evidence:
         block=block,
         extra={"stamp_id": stamp.id},
     )
+
+
+def split_batch_proofs(batch: Batch, proofs: Sequence[bytes]) -> tuple[bytes, list[bytes]] | None:
+    """The batch's shared part (its root timestamp, serialized) and each leaf's own prefix.
+
+    Every node on a leaf's path to the root has one op and no attestation, so a leaf's proof is
+    its prefix followed by the root's serialization. None when that does not hold (a batch built
+    by hand): the proofs are then stored whole.
+    """
+    if batch.root_timestamp is None:
+        return None
+    root_proof = write_timestamp(batch.root_timestamp)
+    prefixes: list[bytes] = []
+    for proof in proofs:
+        if len(proof) <= len(root_proof) or not proof.endswith(root_proof):
+            log.warning("a batch proof does not end with the batch root; stored whole")
+            return None
+        prefixes.append(proof[: -len(root_proof)])
+    return root_proof, prefixes
 
 
 class OtsAdapter:
@@ -202,11 +221,16 @@ class OtsAdapter:
         for answer in answers.values():
             attach_calendar_answer(batch, answer)
         accepted = tuple(url for url in self.config.calendars if url in answers)
-        done = [
-            (fossil, write_proof(proof), accepted)
-            for fossil, proof in zip(fossils, batch.proofs, strict=True)
-        ]
-        stamps = self.store.record_submitted(self.queue, done)
+        proofs = [write_proof(proof) for proof in batch.proofs]
+        shared = split_batch_proofs(batch, proofs)
+        if shared is None:
+            done = [(f, proof, accepted) for f, proof in zip(fossils, proofs, strict=True)]
+            stamps = self.store.record_submitted(self.queue, done)
+        else:
+            root_proof, prefixes = shared
+            done = [(f, prefix, accepted) for f, prefix in zip(fossils, prefixes, strict=True)]
+            stored = SubmittedBatch(root=batch.root, root_proof=root_proof)
+            stamps = self.store.record_submitted(self.queue, done, batch=stored)
         self._consecutive_failures = 0
         by_fossil = {f.id: f for f in fossils}
         for stamp in stamps:

@@ -244,6 +244,13 @@ def write_proof(proof: DetachedTimestampFile) -> bytes:
     return bytes(ctx.getbytes())
 
 
+def write_timestamp(timestamp: Timestamp) -> bytes:
+    """Serialize a bare timestamp (no header, no file digest): the inverse of read_timestamp."""
+    ctx = BytesSerializationContext()
+    timestamp.serialize(ctx)
+    return bytes(ctx.getbytes())
+
+
 def describe_attestation(attestation: TimeAttestation) -> str:
     """One line for an attestation, e.g. ``Bitcoin block 358391``."""
     if isinstance(attestation, PendingAttestation):

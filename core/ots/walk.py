@@ -26,7 +26,11 @@ def iter_nodes(ts: Timestamp) -> Iterator[Timestamp]:
     while stack:
         node = stack.pop()
         yield node
-        children = [child for _op, child in sorted(node.ops.items(), key=lambda item: item[0])]
+        ops = node.ops
+        if len(ops) <= 1:  # most nodes (every Merkle path step) have one op: nothing to sort
+            stack.extend(ops.values())
+            continue
+        children = [child for _op, child in sorted(ops.items(), key=lambda item: item[0])]
         stack.extend(reversed(children))
 
 

@@ -16,10 +16,17 @@ from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp
 from ..fossilizer import Event, EventChannels, EventType, Fossil, Result
 from ..ots.adapter import evidence_for
 from ..ots.calendar import CalendarClient, CalendarError
-from ..ots.proofs import ProofError, read_proof, write_proof
+from ..ots.proofs import ProofError, read_proof, read_timestamp, write_proof, write_timestamp
 from ..ots.walk import bitcoin_attestations, merge_upgrade, pending_attestations
-from ..storage import ProofUpdate, Stamp, StampState, StampStore
-from ..verify import BlockHeader, HeaderSource, HeaderSourceError, VerdictKind, verify
+from ..storage import PendingBatch, ProofUpdate, Stamp, StampState, StampStore
+from ..verify import (
+    BlockHeader,
+    HeaderSource,
+    HeaderSourceError,
+    VerdictKind,
+    judge_timestamp,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +163,30 @@ class Upgrader:
     def _run(self) -> UpgradeReport:
         report = UpgradeReport()
         writes = _Writes(self.store, self._announce, report)
+        # A batch's stamps share everything from the batch root on: that part is upgraded,
+        # checked and stored once per batch, not once per stamp.
+        roots: dict[int, tuple[PendingBatch, Timestamp]] = {}
+        batch_wanted: dict[CommitmentKey, list[int]] = defaultdict(list)
+        for batch in self.store.pending_batches():
+            try:
+                root = read_timestamp(batch.root_proof, batch.root)
+            except (ProofError, ValueError) as error:
+                report.still_pending += len(batch.stamp_ids)
+                self.store.update_batch_proof(batch.batch_id, batch.root_proof, error=str(error))
+                continue
+            roots[batch.batch_id] = (batch, root)
+            if bitcoin_attestations(root):
+                continue  # already anchored: only its header check is left
+            for url, commitment, _ in pending_attestations(root):
+                if self.follows(url):
+                    batch_wanted[(url, commitment)].append(batch.batch_id)
+                else:
+                    report.not_followed.add(url)
+
+        # Stamps whose proof is stored whole (imported ones): one proof at a time.
         proofs: dict[int, tuple[Stamp, DetachedTimestampFile]] = {}
         wanted: dict[CommitmentKey, list[int]] = defaultdict(list)
-        for stamp in self.store.pending():
+        for stamp in self.store.pending(batched=False):
             try:
                 proof = read_proof(stamp.proof or b"")
             except ProofError as error:
@@ -173,27 +201,36 @@ class Upgrader:
                 else:
                     report.not_followed.add(url)
 
-        answers = self._ask(wanted, report)
+        answers = self._ask([*batch_wanted, *wanted], report)
         touched: set[int] = set()
-        for (_url, commitment), upgraded in answers.items():
-            for stamp_id in wanted[(_url, commitment)]:
+        grown: set[int] = set()  # batches
+        for key, upgraded in answers.items():
+            _url, commitment = key
+            for batch_id in batch_wanted.get(key, ()):
+                if merge_upgrade(roots[batch_id][1], commitment, upgraded):
+                    grown.add(batch_id)
+            for stamp_id in wanted.get(key, ()):
                 if merge_upgrade(proofs[stamp_id][1].timestamp, commitment, upgraded):
                     touched.add(stamp_id)
-        report.upgraded = sorted(touched)
 
         # Thousands of proofs usually hang from a handful of blocks: ask for each header once.
         headers = _RunHeaders(self.headers) if self.headers is not None else None
+        for batch_id, (batch, root) in roots.items():
+            if batch_id in grown:
+                touched.update(batch.stamp_ids)
+            self._settle_batch(batch, root, batch_id in grown, report, headers)
+        report.upgraded = sorted(touched)
         for stamp_id, (stamp, proof) in proofs.items():
             self._settle(stamp, proof, stamp_id in touched, report, headers, writes)
         writes.flush()
         return report
 
     def _ask(
-        self, wanted: dict[CommitmentKey, list[int]], report: UpgradeReport
+        self, wanted: Iterable[CommitmentKey], report: UpgradeReport
     ) -> dict[CommitmentKey, Timestamp]:
         answers: dict[CommitmentKey, Timestamp] = {}
         failed: set[str] = set()
-        for url, commitment in wanted:
+        for url, commitment in dict.fromkeys(wanted):
             if url in failed or self._stop.is_set():
                 continue
             report.requests += 1
@@ -227,6 +264,32 @@ class Upgrader:
             if header.merkle_root != msg:
                 return f"claimed Bitcoin block {height}, but the path does not match its header"
         return None
+
+    def _settle_batch(
+        self,
+        batch: PendingBatch,
+        root: Timestamp,
+        grew: bool,
+        report: UpgradeReport,
+        headers: HeaderSource | None,
+    ) -> None:
+        """One store call for the whole batch: confirm all its stamps, or keep what it gained."""
+        root_proof = write_timestamp(root) if grew else batch.root_proof
+        if not bitcoin_attestations(root):
+            report.still_pending += len(batch.stamp_ids)
+            if grew:
+                self.store.update_batch_proof(batch.batch_id, root_proof)
+            return
+        verdict = judge_timestamp(root, headers)
+        if verdict.kind is VerdictKind.ATTESTED and verdict.block is not None:
+            confirmed = self.store.confirm_batch(batch.batch_id, root_proof, verdict.block)
+            report.confirmed.extend(confirmed)
+            if len(self.channels):  # building 10,000 events nobody listens to costs a lot
+                for stamp in confirmed:
+                    self._announce(stamp)
+            return
+        report.still_pending += len(batch.stamp_ids)
+        self.store.update_batch_proof(batch.batch_id, root_proof, error=verdict.reason)
 
     def _settle(
         self,

@@ -23,10 +23,12 @@ from .stamps import (
     CalendarStatus,
     NewStamp,
     Origin,
+    PendingBatch,
     ProofUpdate,
     Stamp,
     StampState,
     StampStore,
+    SubmittedBatch,
 )
 
 _MIGRATION_NAMES = ("head_revision", "migration_config", "upgrade_to_head")
@@ -60,12 +62,14 @@ __all__ = [
     "NewStamp",
     "NotFoundError",
     "Origin",
+    "PendingBatch",
     "ProofUpdate",
     "SqlFossilsQueue",
     "Stamp",
     "StampState",
     "StampStore",
     "StorageError",
+    "SubmittedBatch",
     "default_database_url",
     "head_revision",
     "migration_config",

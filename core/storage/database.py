@@ -26,7 +26,7 @@ SQLITE_SYNCHRONOUS = "FULL"
 _WRITE_OPTION = "amber_write"
 # The newest migration in migrations/versions (a test keeps the two equal). Knowing it here lets
 # an up-to-date database open without loading Alembic, which takes a good part of a second.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_batches"
 LOW_SPACE_BYTES = 256 * 1024  # below this much free space a write failure means "disk full"
 
 

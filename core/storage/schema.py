@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Float,
+    ForeignKey,
     Index,
     Integer,
     LargeBinary,
@@ -33,6 +34,20 @@ fossil_queue = Table(
     sqlite_autoincrement=True,
 )
 
+# One row per batch the fossilizer submitted: the part every proof of the batch shares. A
+# batched stamp's ``proof`` column holds only its own prefix (header, digest, path to the root);
+# its full proof is that prefix followed by the batch's ``root_proof``.
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("root", LargeBinary, nullable=False),
+    Column("root_proof", LargeBinary, nullable=False),
+    Column("created_at", Seconds, nullable=False),
+    Column("updated_at", Seconds, nullable=False),
+    sqlite_autoincrement=True,
+)
+
 stamps = Table(
     "stamps",
     metadata,
@@ -54,6 +69,12 @@ stamps = Table(
     Column("block_hash", String(64), nullable=True),
     Column("block_time", BigInteger, nullable=True),
     Column("origin", String(16), nullable=False),
+    Column(
+        "batch_id",
+        Integer,
+        ForeignKey("batches.id", name="fk_stamps_batch_id"),
+        nullable=True,
+    ),
     sqlite_autoincrement=True,
 )
 Index("ix_stamps_fossil_id", stamps.c.fossil_id)
@@ -64,6 +85,7 @@ Index("ix_stamps_name", stamps.c.name)
 Index("ix_stamps_folder", stamps.c.folder)
 Index("ix_stamps_size", stamps.c.size)
 Index("ix_stamps_block_height", stamps.c.block_height)
+Index("ix_stamps_batch_id_state", stamps.c.batch_id, stamps.c.state)
 
 calendar_status = Table(
     "calendar_status",

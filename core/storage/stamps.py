@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -10,12 +11,24 @@ from enum import StrEnum
 from typing import Any
 
 from amber.core.fossilizer import BlockAttestation, Fossil
-from sqlalchemy import ColumnElement, Row, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from .database import Database
 from .errors import NotFoundError
 from .queue import IDS_PER_STATEMENT, SqlFossilsQueue
-from .schema import calendar_status, stamps
+from .schema import batches, calendar_status, stamps
 
 DIGEST_SIZES = {"sha256": 32, "sha1": 20, "ripemd160": 20}
 MAX_SEARCH_CHARS = 200
@@ -54,6 +67,7 @@ class Stamp:
     block_hash: str | None
     block_time: int | None
     origin: str
+    batch_id: int | None = None  # the batch whose shared proof part this stamp's proof ends with
 
     @property
     def digest_hex(self) -> str:
@@ -86,6 +100,28 @@ class ProofUpdate:
     state: StampState | None = None
     block: BlockAttestation | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmittedBatch:
+    """The part of a batch's proofs that every leaf shares, for :meth:`StampStore.record_submitted`.
+
+    ``root_proof`` is the serialized timestamp of ``root`` (no header); each leaf's full proof is
+    its own prefix followed by ``root_proof``.
+    """
+
+    root: bytes
+    root_proof: bytes
+
+
+@dataclass(frozen=True)
+class PendingBatch:
+    """A batch with stamps still waiting for Bitcoin (state submitted)."""
+
+    batch_id: int
+    root: bytes
+    root_proof: bytes
+    stamp_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -155,11 +191,17 @@ class StampStore:
         self,
         queue: SqlFossilsQueue,
         done: Sequence[tuple[Fossil, bytes, tuple[str, ...]]],
+        *,
+        batch: SubmittedBatch | None = None,
     ) -> list[Stamp]:
         """In ONE transaction: the queued stamps of these fossils become submitted with their
         proof and calendars, and the fossils are acked. A fossil recorded before (or whose stamp
         is no longer queued) changes nothing; only the rows that changed are returned, in the
-        order of ``done``."""
+        order of ``done``.
+
+        With ``batch``, each proof in ``done`` is only its leaf's prefix: the batch's shared part
+        is stored once (a ``batches`` row, in the same transaction) and the returned stamps (and
+        every later read) carry the full proof, prefix + ``batch.root_proof``."""
         if not done:
             return []
         now = self._clock()
@@ -168,6 +210,8 @@ class StampStore:
             if fossil.id is None:
                 raise ValueError("record_submitted needs fossils that came out of the queue")
             answers[fossil.id] = (bytes(proof), _encode_calendars(calendars))
+        root_proof = b"" if batch is None else bytes(batch.root_proof)
+        batch_id: int | None = None
         with self.db.write() as conn:
             queued: list[Stamp] = []
             for chunk in _chunks(list(answers)):
@@ -175,6 +219,15 @@ class StampStore:
                     stamps.c.fossil_id.in_(chunk), stamps.c.state == StampState.QUEUED
                 )
                 queued.extend(_stamp(row) for row in conn.execute(statement))
+            if queued and batch is not None:
+                batch_row = {
+                    "root": bytes(batch.root),
+                    "root_proof": root_proof,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                inserted = insert(batches).values(batch_row).returning(batches.c.id)
+                batch_id = int(conn.execute(inserted).scalar_one())
             if queued:
                 # One executemany instead of one UPDATE ... RETURNING per fossil.
                 conn.execute(
@@ -186,6 +239,7 @@ class StampStore:
                         calendars=bindparam("b_calendars"),
                         last_error=None,
                         updated_at=now,
+                        batch_id=batch_id,
                     ),
                     [
                         {
@@ -203,10 +257,11 @@ class StampStore:
             replace(
                 stamp,
                 state=StampState.SUBMITTED,
-                proof=answers[stamp.fossil_id or 0][0],
+                proof=answers[stamp.fossil_id or 0][0] + root_proof,
                 calendars=tuple(json.loads(answers[stamp.fossil_id or 0][1])),
                 last_error=None,
                 updated_at=now,
+                batch_id=batch_id,
             )
             for stamp in queued
         ]
@@ -270,6 +325,7 @@ class StampStore:
             "proof": bytes(proof),
             "last_error": error,
             "updated_at": self._clock(),
+            "batch_id": None,  # a proof stored whole no longer shares its batch's part
         }
         if state is not None:
             values["state"] = StampState(state)
@@ -294,7 +350,11 @@ class StampStore:
         ids = [u.stamp_id for u in updates]
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for u in updates:
-            values: dict[str, Any] = {"proof": bytes(u.proof), "last_error": u.error}
+            values: dict[str, Any] = {
+                "proof": bytes(u.proof),
+                "last_error": u.error,
+                "batch_id": None,
+            }
             if u.state is not None:
                 values["state"] = StampState(u.state).value
             values.update(_block(u.block))
@@ -319,9 +379,87 @@ class StampStore:
                 conn.execute(statement, params)
             found: dict[int, Stamp] = {}
             for chunk in _chunks(sorted(known)):
-                for row in conn.execute(select(stamps).where(stamps.c.id.in_(chunk))):
+                for row in conn.execute(_select_stamps().where(stamps.c.id.in_(chunk))):
                     found[row.id] = _stamp(row)
         return [found[i] for i in ids]
+
+    def pending_batches(self) -> list[PendingBatch]:
+        """Batches with at least one stamp still submitted, with those stamps' ids, by id."""
+        waiting: dict[int, list[int]] = {}
+        statement = (
+            select(stamps.c.batch_id, stamps.c.id)
+            .where(stamps.c.state == StampState.SUBMITTED, stamps.c.batch_id.is_not(None))
+            .order_by(stamps.c.batch_id, stamps.c.id)
+        )
+        found: list[PendingBatch] = []
+        with self.db.read() as conn:
+            for batch_id, stamp_id in conn.execute(statement):
+                waiting.setdefault(batch_id, []).append(stamp_id)
+            for chunk in _chunks(list(waiting)):
+                rows = conn.execute(
+                    select(batches).where(batches.c.id.in_(chunk)).order_by(batches.c.id)
+                )
+                found.extend(
+                    PendingBatch(
+                        batch_id=row.id,
+                        root=bytes(row.root),
+                        root_proof=bytes(row.root_proof),
+                        stamp_ids=tuple(waiting[row.id]),
+                    )
+                    for row in rows
+                )
+        return found
+
+    def update_batch_proof(
+        self, batch_id: int, root_proof: bytes, *, error: str | None = None
+    ) -> None:
+        """Store a batch's grown shared part; its submitted stamps get ``last_error`` = ``error``
+        (None clears it). ONE transaction, one UPDATE per table."""
+        now = self._clock()
+        with self.db.write() as conn:
+            self._set_batch_proof(conn, batch_id, root_proof, now)
+            conn.execute(
+                update(stamps)
+                .where(stamps.c.batch_id == batch_id, stamps.c.state == StampState.SUBMITTED)
+                .values(last_error=error, updated_at=now)
+            )
+
+    def confirm_batch(
+        self, batch_id: int, root_proof: bytes, block: BlockAttestation
+    ) -> list[Stamp]:
+        """Store a batch's Bitcoin-attested shared part and confirm all its submitted stamps in
+        ONE transaction. Returns the stamps it confirmed (full proofs), by id."""
+        now = self._clock()
+        with self.db.write() as conn:
+            self._set_batch_proof(conn, batch_id, root_proof, now)
+            waiting = select(stamps.c.id).where(
+                stamps.c.batch_id == batch_id, stamps.c.state == StampState.SUBMITTED
+            )
+            ids = set(conn.execute(waiting).scalars())
+            conn.execute(
+                update(stamps)
+                .where(stamps.c.batch_id == batch_id, stamps.c.state == StampState.SUBMITTED)
+                .values(
+                    state=StampState.CONFIRMED,
+                    last_error=None,
+                    updated_at=now,
+                    **_block(block),
+                )
+            )
+            rows = conn.execute(
+                _select_stamps().where(stamps.c.batch_id == batch_id).order_by(stamps.c.id)
+            )
+            return [_stamp(row) for row in rows if row.id in ids]
+
+    @staticmethod
+    def _set_batch_proof(conn: Connection, batch_id: int, root_proof: bytes, now: float) -> None:
+        changed = conn.execute(
+            update(batches)
+            .where(batches.c.id == batch_id)
+            .values(root_proof=bytes(root_proof), updated_at=now)
+        ).rowcount
+        if changed != 1:
+            raise NotFoundError(f"no batch with id {batch_id}")
 
     def record_calendar_result(self, url: str, ok: bool, error: str | None = None) -> None:
         now = self._clock()
@@ -359,15 +497,20 @@ class StampStore:
         with self.db.read() as conn:
             for start in range(0, len(wanted), IDS_PER_STATEMENT):
                 chunk = wanted[start : start + IDS_PER_STATEMENT]
-                statement = select(stamps).where(stamps.c.digest.in_(chunk)).order_by(stamps.c.id)
+                statement = _select_stamps().where(stamps.c.digest.in_(chunk)).order_by(stamps.c.id)
                 for row in conn.execute(statement):
                     stamp = _stamp(row)
                     found.setdefault(stamp.digest, []).append(stamp)
         return found
 
-    def pending(self) -> list[Stamp]:
-        """Stamps submitted to calendars and waiting for a Bitcoin attestation."""
-        return self._select(stamps.c.state == StampState.SUBMITTED)
+    def pending(self, *, batched: bool | None = None) -> list[Stamp]:
+        """Stamps submitted to calendars and waiting for a Bitcoin attestation; ``batched``
+        False: only those whose proof is stored whole (imported, or not from a batch)."""
+        condition = stamps.c.state == StampState.SUBMITTED
+        if batched is not None:
+            batch = stamps.c.batch_id
+            condition = and_(condition, batch.is_not(None) if batched else batch.is_(None))
+        return self._select(condition)
 
     def query_ids(
         self,
@@ -399,7 +542,7 @@ class StampStore:
         found: dict[int, Stamp] = {}
         with self.db.read() as conn:
             for chunk in _chunks(ids):
-                for row in conn.execute(select(stamps).where(stamps.c.id.in_(chunk))):
+                for row in conn.execute(_select_stamps().where(stamps.c.id.in_(chunk))):
                     found[row.id] = _stamp(row)
         return [found[i] for i in ids if i in found]
 
@@ -427,8 +570,15 @@ class StampStore:
 
     def _select(self, condition: ColumnElement[bool]) -> list[Stamp]:
         with self.db.read() as conn:
-            rows = conn.execute(select(stamps).where(condition).order_by(stamps.c.id)).all()
+            rows = conn.execute(_select_stamps().where(condition).order_by(stamps.c.id)).all()
         return [_stamp(row) for row in rows]
+
+
+def _select_stamps() -> Select[Any]:
+    """Stamp rows with their batch's shared proof part, to give every reader full proofs."""
+    return select(*stamps.c, batches.c.root_proof.label("batch_root_proof")).select_from(
+        stamps.outerjoin(batches, stamps.c.batch_id == batches.c.id)
+    )
 
 
 def _search_condition(term: str) -> ColumnElement[bool]:
@@ -520,25 +670,62 @@ def _encode_calendars(calendars: Iterable[str]) -> str:
     return json.dumps(list(calendars))
 
 
+_STATES = {state.value: state for state in StampState}
+
+
+@functools.lru_cache(maxsize=256)
+def _decode_calendars(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))  # thousands of stamps share a handful of calendar lists
+
+
 def _stamp(row: Row[Any]) -> Stamp:
+    """A Stamp from a row of ``stamps`` columns in schema order, optionally followed by the
+    batch's shared proof part (:func:`_select_stamps`). By position: thousands are read at once."""
+    (
+        stamp_id,
+        fossil_id,
+        digest,
+        hash_algo,
+        name,
+        folder,
+        _search_key,
+        size,
+        added_at,
+        updated_at,
+        state,
+        last_error,
+        proof,
+        calendars,
+        block_height,
+        block_hash,
+        block_time,
+        origin,
+        batch_id,
+        *shared,
+    ) = tuple(row)
+    if proof is not None:
+        proof = bytes(proof)
+        if shared and shared[0] is not None:
+            proof += bytes(shared[0])  # a batched stamp stores only its prefix
     return Stamp(
-        id=row.id,
-        fossil_id=row.fossil_id,
-        digest=bytes(row.digest),
-        hash_algo=row.hash_algo,
-        name=row.name,
-        folder=row.folder,
-        size=row.size,
-        added_at=row.added_at,
-        updated_at=row.updated_at,
-        state=StampState(row.state),
-        last_error=row.last_error,
-        proof=None if row.proof is None else bytes(row.proof),
-        calendars=tuple(json.loads(row.calendars)),
-        block_height=row.block_height,
-        block_hash=row.block_hash,
-        block_time=row.block_time,
-        origin=row.origin,
+        id=stamp_id,
+        fossil_id=fossil_id,
+        digest=bytes(digest),
+        hash_algo=hash_algo,
+        name=name,
+        folder=folder,
+        size=size,
+        added_at=added_at,
+        updated_at=updated_at,
+        state=_STATES[state],
+        last_error=last_error,
+        proof=proof,
+        calendars=_decode_calendars(calendars),
+        block_height=block_height,
+        block_hash=block_hash,
+        block_time=block_time,
+        origin=origin,
+        batch_id=batch_id,
     )
 
 

@@ -9,7 +9,7 @@ from .sources import (
     HeaderSourceError,
     RpcHeaderSource,
 )
-from .verdict import Verdict, VerdictKind, hash_file_with, verify
+from .verdict import Verdict, VerdictKind, hash_file_with, judge_timestamp, verify
 
 __all__ = [
     "AgreeingHeaderSource",
@@ -24,5 +24,6 @@ __all__ = [
     "VerdictKind",
     "compact_to_target",
     "hash_file_with",
+    "judge_timestamp",
     "verify",
 ]

@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from opentimestamps.core.op import CryptOp
-from opentimestamps.core.timestamp import DetachedTimestampFile
+from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp
 
 from ..fossilizer.types import BlockAttestation
 from ..hashing import hash_file
@@ -117,7 +117,16 @@ def verify(
             why = f"the digest {bytes(digest).hex()} is not the proof's {expected.hex()}"
         return replace(base, kind=VerdictKind.MISMATCH, reason=why)
 
-    timestamp = parsed.timestamp
+    return _judge_timestamp(parsed.timestamp, headers, base)
+
+
+def judge_timestamp(timestamp: Timestamp, headers: HeaderSource | None) -> Verdict:
+    """What a bare timestamp (e.g. a batch's shared root) proves, judged exactly as
+    :func:`verify` judges a proof's tree: the earliest Bitcoin claim a header confirms wins."""
+    return _judge_timestamp(timestamp, headers, Verdict(VerdictKind.INVALID))
+
+
+def _judge_timestamp(timestamp: Timestamp, headers: HeaderSource | None, base: Verdict) -> Verdict:
     calendars = tuple(dict.fromkeys(url for url, _c, _t in pending_attestations(timestamp)))
     others = other_attestations(timestamp)
     report = replace(

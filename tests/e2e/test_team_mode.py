@@ -219,7 +219,13 @@ def test_three_workers_one_killed_mid_batch_every_fossil_gets_exactly_one_proof(
 
         wait_until(all_submitted, timeout=60, what="every fossil submitted")
         with db.read() as c:
-            rows = c.execute(text("SELECT fossil_id, digest, proof, state FROM stamps")).all()
+            # A batched stamp stores its own prefix; the batch's shared part completes it.
+            rows = c.execute(
+                text(
+                    "SELECT s.fossil_id, s.digest, s.proof, s.state, b.root_proof FROM stamps s "
+                    "LEFT JOIN batches b ON b.id = s.batch_id"
+                )
+            ).all()
             queued = c.execute(text("SELECT count(*) FROM fossil_queue")).scalar_one()
     finally:
         db.close()
@@ -228,7 +234,7 @@ def test_three_workers_one_killed_mid_batch_every_fossil_gets_exactly_one_proof(
     assert len(rows) == FOSSILS  # one history row per fossil, no duplicates
     assert sorted(r.fossil_id for r in rows) == sorted(ids)
     assert all(r.state == "submitted" and r.proof for r in rows)
-    by_digest = {bytes(r.digest): bytes(r.proof) for r in rows}
+    by_digest = {bytes(r.digest): bytes(r.proof) + bytes(r.root_proof or b"") for r in rows}
     assert set(by_digest) == set(digests)
     for digest in digests[:FIRST_WAVE:50]:  # the killed worker's batch was redone by the others
         assert read_proof(by_digest[digest]).file_digest == digest

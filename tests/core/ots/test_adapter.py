@@ -9,13 +9,18 @@ from pathlib import Path
 
 import pytest
 from amber.core import Event, EventType
-from amber.core.ots.adapter import FossilizerConfig, OtsAdapter, new_stamp
+from amber.core.ots.adapter import FossilizerConfig, OtsAdapter, new_stamp, split_batch_proofs
+from amber.core.ots.batch import Batch, attach_calendar_answer, make_batch
 from amber.core.ots.calendar import CalendarClient
-from amber.core.ots.proofs import read_proof
+from amber.core.ots.proofs import read_proof, read_timestamp, write_proof
 from amber.core.ots.walk import pending_attestations
 from amber.core.storage import SqlFossilsQueue, StampState, StampStore, open_database
+from amber.core.storage.schema import stamps
 from amber.core.testing.calendar_server import LocalCalendar
 from opentimestamps.core.notary import PendingAttestation
+from opentimestamps.core.op import OpAppend, OpSHA256
+from opentimestamps.core.timestamp import Timestamp
+from sqlalchemy import select
 
 
 class Clock:
@@ -168,3 +173,45 @@ def test_every_fossil_in_a_batch_has_a_pending_attestation_from_each_calendar(
             a for _, a in proof.timestamp.all_attestations() if isinstance(a, PendingAttestation)
         ]
         assert len(attestations) == 2
+
+
+def test_a_batch_stores_its_shared_part_once_and_each_stamp_reads_back_its_whole_proof(
+    tmp_path: Path, calendars: tuple[LocalCalendar, LocalCalendar]
+) -> None:
+    urls = tuple(c.url for c in calendars)
+    adapter = make_adapter(tmp_path, urls, 2, Clock())
+    ids = [adapter.fossilize(digest(i), meta(f"f{i}.txt")) for i in range(4)]
+    outcome = adapter.run_once()
+
+    (batch,) = adapter.store.pending_batches()
+    assert sorted(batch.stamp_ids) == sorted(s.id for s in outcome.submitted)
+    root = read_timestamp(batch.root_proof, batch.root)
+    assert sorted(url for url, _, _ in pending_attestations(root)) == sorted(urls)
+    for fossil_id in ids:
+        stamp = adapter.store.by_fossil_id(fossil_id)
+        assert stamp is not None and stamp.batch_id == batch.batch_id
+        whole = stamp.proof or b""
+        assert whole.endswith(batch.root_proof)
+        assert write_proof(read_proof(whole)) == whole  # a standard proof, byte for byte
+    with adapter.store.db.read() as conn:
+        stored = conn.execute(select(stamps.c.proof)).scalars().all()
+    assert all(len(p) < 200 and not p.endswith(batch.root_proof) for p in stored)
+
+
+def test_a_leaf_proof_is_its_prefix_followed_by_the_batch_root() -> None:
+    batch = make_batch([digest(i) for i in range(7)], nonce_source=lambda n: b"\x07" * n)
+    answer = Timestamp(batch.root)
+    answer.ops.add(OpAppend(b"\x01" * 8)).ops.add(OpSHA256()).attestations.add(
+        PendingAttestation("https://cal.example")
+    )
+    attach_calendar_answer(batch, answer)
+    proofs = [write_proof(p) for p in batch.proofs]
+
+    split = split_batch_proofs(batch, proofs)
+
+    assert split is not None
+    root_proof, prefixes = split
+    assert [prefix + root_proof for prefix in prefixes] == proofs
+    hand_built = Batch(root=batch.root, proofs=batch.proofs)  # no root timestamp: kept whole
+    assert split_batch_proofs(hand_built, proofs) is None
+    assert split_batch_proofs(batch, [proofs[0], b"\x00" + proofs[1][:-1]]) is None

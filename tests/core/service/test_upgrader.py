@@ -18,7 +18,7 @@ from amber.core.settings import Settings
 from amber.core.storage import NewStamp, StampState, StampStore, open_database
 from amber.core.testing.calendar_server import LocalCalendar
 from amber.core.testing.regtest import RegtestNode
-from amber.core.verify import BlockHeader, HeaderSourceError
+from amber.core.verify import BlockHeader, HeaderSourceError, VerdictKind
 from opentimestamps.core.notary import BitcoinBlockHeaderAttestation, PendingAttestation
 from opentimestamps.core.op import OpAppend, OpSHA256
 from opentimestamps.core.serialize import BytesSerializationContext
@@ -72,6 +72,34 @@ def test_confirmation_events_carry_the_checked_block(
             )
             assert event.data.evidence.state == "confirmed"
         assert service.store.counts()[StampState.CONFIRMED] == 3
+
+
+def test_a_batch_is_upgraded_once_and_each_stamp_keeps_a_whole_proof_that_verifies(
+    tmp_path: Path, calendar: LocalCalendar, regtest_node: RegtestNode
+) -> None:
+    with service_for(tmp_path, calendar, regtest_node) as service:
+        events: queue.Queue[Event] = queue.Queue()
+        service.adapter.add_fossilizer_event_chan(events)
+        stamps = service.stamp([_new(i) for i in range(5)])
+        assert service.submit_pending([s.id for s in stamps], timeout=10)
+        (batch,) = service.store.pending_batches()
+        height = calendar.anchor(regtest_node)
+        _drain(events)
+
+        report = service.upgrader.run_once()
+
+        assert report.requests == 1 and report.still_pending == 0
+        assert sorted(s.id for s in report.confirmed) == sorted(s.id for s in stamps)
+        assert report.upgraded == sorted(s.id for s in stamps)
+        assert service.store.pending_batches() == []
+        confirms = {e.data.evidence.extra["stamp_id"]: e for e in _drain(events)}
+        for stamp in stamps:
+            stored = service.store.get(stamp.id)
+            assert stored is not None and stored.state is StampState.CONFIRMED
+            assert stored.batch_id == batch.batch_id and stored.block_height == height
+            assert confirms[stamp.id].data.evidence.proof == stored.proof
+            verdict = service.verify(stored.proof or b"", digest=stamp.digest)
+            assert verdict.kind is VerdictKind.ATTESTED and verdict.block == stored.block
 
 
 def test_without_a_header_source_an_anchored_stamp_waits_and_needs_no_second_request(
