@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .database import Database
 from .schema import block_headers as t
@@ -39,13 +37,18 @@ class HeaderStore:
             return
         values = {"chain": chain, "height": height, "raw": bytes(raw)}
         with self.db.write() as conn:
+            # Imported here: the PostgreSQL dialect costs every `amber` command ~50 ms to load.
             if self.db.dialect_name == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
                 statement = pg_insert(t).values(values)
                 statement = statement.on_conflict_do_update(
                     index_elements=[t.c.chain, t.c.height], set_={"raw": statement.excluded.raw}
                 )
                 conn.execute(statement)
             elif self.db.dialect_name == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
                 lite = sqlite_insert(t).values(values)
                 conn.execute(
                     lite.on_conflict_do_update(
