@@ -16,7 +16,7 @@ from opentimestamps.core.timestamp import Timestamp
 
 from ..fossilizer import BlockAttestation, Event, EventChannels, EventType, Evidence, Fossil, Result
 from ..storage import NewStamp, SqlFossilsQueue, Stamp, StampStore, SubmittedBatch
-from .batch import Batch, attach_calendar_answer, make_batch
+from .batch import Batch, attach_calendar_answer, leaf_prefix, make_batch
 from .calendar import CalendarClient, CalendarError
 from .proofs import write_proof, write_timestamp
 
@@ -111,22 +111,26 @@ def evidence_for(stamp: Stamp) -> Evidence:
     )
 
 
-def split_batch_proofs(batch: Batch, proofs: Sequence[bytes]) -> tuple[bytes, list[bytes]] | None:
+def split_batch_proofs(batch: Batch) -> tuple[bytes, list[bytes]] | None:
     """The batch's shared part (its root timestamp, serialized) and each leaf's own prefix.
 
     Every node on a leaf's path to the root has one op and no attestation, so a leaf's proof is
-    its prefix followed by the root's serialization. None when that does not hold (a batch built
-    by hand): the proofs are then stored whole.
+    its prefix followed by the root's serialization (checked on the first leaf). None when that
+    does not hold (a batch built by hand): the proofs are then stored whole.
     """
-    if batch.root_timestamp is None:
+    if batch.root_timestamp is None or not batch.proofs:
         return None
     root_proof = write_timestamp(batch.root_timestamp)
     prefixes: list[bytes] = []
-    for proof in proofs:
-        if len(proof) <= len(root_proof) or not proof.endswith(root_proof):
-            log.warning("a batch proof does not end with the batch root; stored whole")
+    for proof in batch.proofs:
+        prefix = leaf_prefix(proof, batch.root)
+        if prefix is None:
+            log.warning("a batch proof is not a bare chain to the batch root; stored whole")
             return None
-        prefixes.append(proof[: -len(root_proof)])
+        prefixes.append(prefix)
+    if write_proof(batch.proofs[0]) != prefixes[0] + root_proof:
+        log.warning("a batch proof is not its prefix followed by the batch root; stored whole")
+        return None
     return root_proof, prefixes
 
 
@@ -221,9 +225,9 @@ class OtsAdapter:
         for answer in answers.values():
             attach_calendar_answer(batch, answer)
         accepted = tuple(url for url in self.config.calendars if url in answers)
-        proofs = [write_proof(proof) for proof in batch.proofs]
-        shared = split_batch_proofs(batch, proofs)
+        shared = split_batch_proofs(batch)
         if shared is None:
+            proofs = [write_proof(proof) for proof in batch.proofs]
             done = [(f, proof, accepted) for f, proof in zip(fossils, proofs, strict=True)]
             stamps = self.store.record_submitted(self.queue, done)
         else:

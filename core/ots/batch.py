@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from opentimestamps.core.op import OpAppend, OpSHA256
+from opentimestamps.core.serialize import BytesSerializationContext
 from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp, make_merkle_tree
 
 from .walk import merge_upgrade
@@ -65,3 +66,24 @@ def attach_calendar_answer(batch: Batch, answer: Timestamp) -> None:
             raise ValueError(
                 f"the batch root is missing from the proof of {proof.file_digest.hex()}"
             )
+
+
+def leaf_prefix(proof: DetachedTimestampFile, root: bytes) -> bytes | None:
+    """A leaf proof's serialization up to the batch root (the header, the digest and the ops).
+
+    Written directly rather than by serializing the whole proof and cutting off the shared part:
+    with thousands of leaves the shared part would be serialized thousands of times. None when a
+    node on the way has more than one op or any attestation (not a chain ``make_batch`` built).
+    """
+    ctx = BytesSerializationContext()
+    ctx.write_bytes(DetachedTimestampFile.HEADER_MAGIC)
+    ctx.write_varuint(DetachedTimestampFile.MAJOR_VERSION)
+    proof.file_hash_op.serialize(ctx)
+    ctx.write_bytes(proof.timestamp.msg)
+    node = proof.timestamp
+    while node.msg != root:
+        if len(node.ops) != 1 or node.attestations:
+            return None
+        ((op, node),) = node.ops.items()
+        op.serialize(ctx)
+    return bytes(ctx.getbytes())
