@@ -8,7 +8,6 @@ whose ``kind`` is a short code and whose ``reason`` is a sentence for people.
 from __future__ import annotations
 
 import fnmatch
-import threading
 import time
 from collections.abc import Callable, Collection
 from typing import NoReturn
@@ -19,6 +18,7 @@ from opentimestamps.core.notary import PendingAttestation
 from opentimestamps.core.op import CryptOp, OpAppend, OpPrepend
 from opentimestamps.core.timestamp import Timestamp
 
+from ..capped_http import CappedHttp, FetchError
 from .proofs import ProofError, read_timestamp
 from .walk import bitcoin_attestations, other_attestations
 
@@ -107,23 +107,13 @@ class CalendarClient:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
-        self._transport = transport
         self._user_agent = user_agent
-        self._clock = clock
-        self._client: httpx.Client | None = None
-        self._client_lock = threading.Lock()
-
-    def _http_client(self) -> httpx.Client:
-        """One client per calendar, reused: building one costs an SSL context (~0.1 s)."""
-        with self._client_lock:
-            if self._client is None:
-                self._client = httpx.Client(
-                    transport=self._transport,
-                    timeout=httpx.Timeout(self.timeout),
-                    follow_redirects=False,
-                    trust_env=False,
-                )
-            return self._client
+        self._http = CappedHttp(
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+            transport=transport,
+            clock=clock,
+        )
 
     def __repr__(self) -> str:
         return f"CalendarClient({self.url!r})"
@@ -163,72 +153,20 @@ class CalendarClient:
     def _request(
         self, method: str, path: str, *, content: bytes | None = None, pending_ok: bool
     ) -> bytes | None:
-        headers = {
-            "Accept": OTS_MEDIA_TYPE,
-            "User-Agent": self._user_agent,
-            "Accept-Encoding": "identity",  # never inflate a compressed body we did not ask for
-        }
-        deadline = self._clock() + self.timeout
+        headers = {"Accept": OTS_MEDIA_TYPE, "User-Agent": self._user_agent}
         try:
-            with (
-                self._http_client().stream(
-                    method, self.url + path, content=content, headers=headers
-                ) as response,
-            ):
-                return self._read(response, deadline, pending_ok)
-        except CalendarError:
-            raise
-        except httpx.ConnectTimeout:
-            self._fail("timeout", f"could not connect within {self.timeout:g} s")
-        except httpx.TimeoutException:
-            self._fail("timeout", f"did not answer within {self.timeout:g} s")
-        except httpx.ConnectError as error:
-            self._fail("unreachable", f"could not connect (refused or unreachable): {error}")
-        except httpx.HTTPError as error:
-            self._fail("network", f"network error: {type(error).__name__}: {error}")
-
-    def _read(self, response: httpx.Response, deadline: float, pending_ok: bool) -> bytes | None:
-        status = response.status_code
-        encoding = response.headers.get("content-encoding", "identity").strip().lower()
-        if encoding not in ("", "identity"):
-            self._fail("garbage", f"answered with a {encoding}-compressed body we did not ask for")
-        if 300 <= status < 400:
-            target = response.headers.get("location", "(no location)")
-            self._fail("redirect", f"answered with a redirect (HTTP {status}) to {target}; refused")
-        if status == 404 and pending_ok:
+            answer = self._http.fetch(method, self.url + path, content=content, headers=headers)
+        except FetchError as error:
+            self._fail(error.kind, error.reason)
+        if answer.status == 404 and pending_ok:
             return None
-        if status != 200:
-            snippet = self._snippet(response)
+        if answer.status != 200:
+            snippet = _snippet(answer.body)
             self._fail(
-                "http_status", f"answered HTTP {status}" + (f": {snippet}" if snippet else "")
+                "http_status",
+                f"answered HTTP {answer.status}" + (f": {snippet}" if snippet else ""),
             )
-        declared = response.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_response_bytes:
-            self._fail("oversized", self._oversized_reason())
-        body = bytearray()
-        for chunk in response.iter_bytes():  # identity encoding: these are the raw bytes
-            body += chunk
-            if len(body) > self.max_response_bytes:
-                self._fail("oversized", self._oversized_reason())
-            if self._clock() > deadline:
-                self._fail("timeout", f"took longer than {self.timeout:g} s to answer in full")
-        return bytes(body)
-
-    def _oversized_reason(self) -> str:
-        return f"answer larger than {self.max_response_bytes} bytes; not read"
-
-    @staticmethod
-    def _snippet(response: httpx.Response) -> str:
-        raw = b""
-        try:
-            for chunk in response.iter_bytes():
-                raw += chunk
-                if len(raw) >= 160:
-                    break
-        except httpx.HTTPError:
-            pass
-        text = bytes(c if c in _SAFE_TEXT else ord("_") for c in raw[:160])
-        return text.decode("ascii").strip()
+        return answer.body
 
     def _parse(self, body: bytes, msg: bytes) -> Timestamp:
         if not body:
@@ -261,6 +199,12 @@ class CalendarClient:
                 )
         if not pending:
             self._fail("no_pending", "answered a timestamp with no pending attestation")
+
+
+def _snippet(body: bytes) -> str:
+    """The start of an error page, with anything but plain text masked."""
+    text = bytes(c if c in _SAFE_TEXT else ord("_") for c in body[:160])
+    return text.decode("ascii").strip()
 
 
 def _pending_paths(ts: Timestamp) -> list[tuple[bytes, list[tuple[object, bytes]]]]:

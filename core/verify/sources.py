@@ -11,7 +11,6 @@ import itertools
 import json
 import logging
 import re
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, Protocol, runtime_checkable
@@ -19,6 +18,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
+from ..capped_http import CappedHttp, FetchError
 from .header import POW_LIMIT_BITS, BlockHeader, InvalidHeaderError
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def checked_header(
 
 
 class _Http:
-    """Streaming HTTP with a timeout, a total deadline, a size cap and no redirects."""
+    """A source's HTTP (timeouts, size cap, no redirects); failures name the source."""
 
     def __init__(
         self,
@@ -91,65 +91,24 @@ class _Http:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = name
-        self.timeout = timeout
-        self.max_response_bytes = max_response_bytes
-        self._transport = transport
-        self._auth = auth
-        self._clock = clock
-        self._client: httpx.Client | None = None
-        self._client_lock = threading.Lock()
-
-    def _http_client(self) -> httpx.Client:
-        """One client per source, reused: building one costs an SSL context (~0.1 s)."""
-        with self._client_lock:
-            if self._client is None:
-                self._client = httpx.Client(
-                    transport=self._transport,
-                    timeout=httpx.Timeout(self.timeout),
-                    follow_redirects=False,
-                    trust_env=False,
-                    auth=self._auth,
-                )
-            return self._client
+        self._capped = CappedHttp(
+            timeout=timeout,
+            max_response_bytes=max_response_bytes,
+            transport=transport,
+            auth=auth,
+            clock=clock,
+        )
 
     def fail(self, reason: str) -> NoReturn:
         raise HeaderSourceError(f"{self.name}: {reason}")
 
     def request(self, method: str, url: str, *, json_body: Any = None) -> tuple[int, bytes, str]:
         """Return (status, body, content type); redirects and oversized bodies are errors."""
-        deadline = self._clock() + self.timeout
         try:
-            with (
-                self._http_client().stream(
-                    method, url, json=json_body, headers={"Accept-Encoding": "identity"}
-                ) as response,
-            ):
-                if response.is_redirect or 300 <= response.status_code < 400:
-                    self.fail(f"answered with a redirect (HTTP {response.status_code}); refused")
-                encoding = response.headers.get("content-encoding", "identity").strip().lower()
-                if encoding not in ("", "identity"):
-                    self.fail(f"answered with a {encoding}-compressed body we did not ask for")
-                declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > self.max_response_bytes:
-                    self.fail(f"answer larger than {self.max_response_bytes} bytes; not read")
-                body = bytearray()
-                for chunk in response.iter_bytes():  # identity encoding: the raw bytes
-                    body += chunk
-                    if len(body) > self.max_response_bytes:
-                        self.fail(f"answer larger than {self.max_response_bytes} bytes; not read")
-                    if self._clock() > deadline:
-                        self.fail(f"took longer than {self.timeout:g} s to answer")
-                return response.status_code, bytes(body), response.headers.get("content-type", "")
-        except HeaderSourceError:
-            raise
-        except httpx.ConnectTimeout:
-            self.fail(f"could not connect within {self.timeout:g} s")
-        except httpx.TimeoutException:
-            self.fail(f"did not answer within {self.timeout:g} s")
-        except httpx.ConnectError as error:
-            self.fail(f"could not connect (refused or unreachable): {error}")
-        except httpx.HTTPError as error:
-            self.fail(f"network error: {type(error).__name__}: {error}")
+            answer = self._capped.fetch(method, url, json_body=json_body)
+        except FetchError as error:
+            self.fail(error.reason)
+        return answer.status, answer.body, answer.content_type
 
 
 def _split_credentials(url: str) -> tuple[str, httpx.BasicAuth | None]:
