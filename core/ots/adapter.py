@@ -16,7 +16,7 @@ from opentimestamps.core.timestamp import Timestamp
 
 from ..fossilizer import BlockAttestation, Event, EventChannels, EventType, Evidence, Fossil, Result
 from ..storage import NewStamp, SqlFossilsQueue, Stamp, StampStore, SubmittedBatch
-from .batch import Batch, attach_calendar_answer, leaf_prefix, make_batch
+from .batch import Batch, attach_calendar_answer, leaf_prefixes, make_batch
 from .calendar import CalendarClient, CalendarError
 from .proofs import write_proof, write_timestamp
 
@@ -121,13 +121,10 @@ def split_batch_proofs(batch: Batch) -> tuple[bytes, list[bytes]] | None:
     if batch.root_timestamp is None or not batch.proofs:
         return None
     root_proof = write_timestamp(batch.root_timestamp)
-    prefixes: list[bytes] = []
-    for proof in batch.proofs:
-        prefix = leaf_prefix(proof, batch.root)
-        if prefix is None:
-            log.warning("a batch proof is not a bare chain to the batch root; stored whole")
-            return None
-        prefixes.append(prefix)
+    prefixes = leaf_prefixes(batch)
+    if prefixes is None:
+        log.warning("a batch proof is not a bare chain to the batch root; stored whole")
+        return None
     if write_proof(batch.proofs[0]) != prefixes[0] + root_proof:
         log.warning("a batch proof is not its prefix followed by the batch root; stored whole")
         return None

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from opentimestamps.core.op import OpAppend, OpSHA256
+from opentimestamps.core.op import Op, OpAppend, OpSHA256
 from opentimestamps.core.serialize import BytesSerializationContext
 from opentimestamps.core.timestamp import DetachedTimestampFile, Timestamp, make_merkle_tree
 
@@ -68,22 +68,42 @@ def attach_calendar_answer(batch: Batch, answer: Timestamp) -> None:
             )
 
 
-def leaf_prefix(proof: DetachedTimestampFile, root: bytes) -> bytes | None:
-    """A leaf proof's serialization up to the batch root (the header, the digest and the ops).
+def leaf_prefixes(batch: Batch) -> list[bytes] | None:
+    """Each leaf proof's serialization up to the batch root (header, digest and ops), in order.
 
-    Written directly rather than by serializing the whole proof and cutting off the shared part:
-    with thousands of leaves the shared part would be serialized thousands of times. None when a
+    Written directly rather than by serializing every whole proof and cutting off the shared
+    part, and each tree node's ops are serialized once for all the leaves below it. None when a
     node on the way has more than one op or any attestation (not a chain ``make_batch`` built).
     """
+    to_root: dict[int, bytes] = {}  # id(node) -> its ops serialized, from the node to the root
+    prefixes: list[bytes] = []
+    for proof in batch.proofs:
+        chain: list[tuple[Timestamp, bytes]] = []
+        node = proof.timestamp
+        while node.msg != batch.root and id(node) not in to_root:
+            if len(node.ops) != 1 or node.attestations:
+                return None
+            ((op, child),) = node.ops.items()
+            chain.append((node, _serialized(op)))
+            node = child
+        tail = to_root.get(id(node), b"")
+        for walked, op_bytes in reversed(chain):
+            tail = op_bytes + tail
+            to_root[id(walked)] = tail
+        prefixes.append(_proof_header(proof) + tail)
+    return prefixes
+
+
+def _serialized(op: Op) -> bytes:
+    ctx = BytesSerializationContext()
+    op.serialize(ctx)
+    return bytes(ctx.getbytes())
+
+
+def _proof_header(proof: DetachedTimestampFile) -> bytes:
     ctx = BytesSerializationContext()
     ctx.write_bytes(DetachedTimestampFile.HEADER_MAGIC)
     ctx.write_varuint(DetachedTimestampFile.MAJOR_VERSION)
     proof.file_hash_op.serialize(ctx)
     ctx.write_bytes(proof.timestamp.msg)
-    node = proof.timestamp
-    while node.msg != root:
-        if len(node.ops) != 1 or node.attestations:
-            return None
-        ((op, node),) = node.ops.items()
-        op.serialize(ctx)
     return bytes(ctx.getbytes())
