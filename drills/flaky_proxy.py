@@ -13,23 +13,16 @@ import random
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, ClassVar
+from typing import ClassVar
 from urllib.parse import urlsplit
+
+from amber.core.testing._http import BackgroundHttpServer, LoopbackServer, QuietHandler
 
 MAX_BODY = 1 << 20
 UPSTREAM_TIMEOUT = 30.0
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a client killed mid-answer (the point of the kill drill) is not worth a traceback
-
-
-class FlakyProxy:
+class FlakyProxy(LoopbackServer):
     def __init__(
         self,
         upstream: str,
@@ -45,31 +38,7 @@ class FlakyProxy:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         handler = type("Handler", (_ProxyHandler,), {"proxy": self})
-        self._server = _QuietServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> FlakyProxy:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-
-    def __enter__(self) -> FlakyProxy:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+        self._http = BackgroundHttpServer(handler)
 
     def decide(self) -> tuple[str, float]:
         """("drop_before" | "drop_after" | "relay", delay in seconds)."""
@@ -87,12 +56,9 @@ class FlakyProxy:
             self.counts[what] += 1
 
 
-class _ProxyHandler(BaseHTTPRequestHandler):
+class _ProxyHandler(QuietHandler):
     proxy: ClassVar[FlakyProxy]
-    timeout = 30.0
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    timeout = UPSTREAM_TIMEOUT
 
     def do_GET(self) -> None:
         self._relay()

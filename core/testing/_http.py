@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 SOCKET_TIMEOUT = 5.0  # bounds every read and write of a handler, so stop() never waits long
 
@@ -107,6 +107,38 @@ class BackgroundHttpServer:
     def __enter__(self) -> BackgroundHttpServer:
         self.start()
         return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class LoopbackServer:
+    """A test server's lifecycle: ``url``, ``start``/``stop``, and use as a context manager.
+
+    Subclasses set ``self._http`` to their :class:`BackgroundHttpServer`.
+    """
+
+    _http: BackgroundHttpServer
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        return f"http://127.0.0.1:{self._http.port}"
+
+    def start(self) -> Self:
+        self._http.start()
+        return self
+
+    def stop(self) -> None:
+        self._http.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
 
     def __exit__(
         self,

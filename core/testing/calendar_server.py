@@ -22,7 +22,6 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
 
 from opentimestamps.core.notary import PendingAttestation
@@ -30,7 +29,7 @@ from opentimestamps.core.op import OpAppend, OpPrepend, OpSHA256
 from opentimestamps.core.serialize import BytesSerializationContext
 from opentimestamps.core.timestamp import Timestamp, make_merkle_tree
 
-from ._http import BackgroundHttpServer, QuietHandler
+from ._http import BackgroundHttpServer, LoopbackServer, QuietHandler
 
 if TYPE_CHECKING:
     from .regtest import RegtestNode
@@ -67,7 +66,7 @@ def _wrong(answer: bytes) -> bytes:
     return bytes(ctx.getbytes()) + answer
 
 
-class LocalCalendar:
+class LocalCalendar(LoopbackServer):
     """A calendar on 127.0.0.1 at an ephemeral port, in a background thread.
 
     Use as a context manager, or call :meth:`start` and :meth:`stop`.
@@ -105,7 +104,7 @@ class LocalCalendar:
         handler = type("Handler", (_CalendarHandler,), {"calendar": self})
         self._http = BackgroundHttpServer(handler)
 
-    # -- lifecycle -------------------------------------------------------------------------
+    # -- behaviour --------------------------------------------------------------------------
 
     @property
     def behaviour(self) -> str:
@@ -116,29 +115,6 @@ class LocalCalendar:
         if value not in BEHAVIOURS:
             raise ValueError(f"unknown behaviour {value!r}; one of {sorted(BEHAVIOURS)}")
         self._behaviour = value
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:<port>``, also the URI of this calendar's pending attestations."""
-        return f"http://127.0.0.1:{self._http.port}"
-
-    def start(self) -> LocalCalendar:
-        self._http.start()
-        return self
-
-    def stop(self) -> None:
-        self._http.stop()
-
-    def __enter__(self) -> LocalCalendar:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- state -----------------------------------------------------------------------------
 

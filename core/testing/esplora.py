@@ -14,10 +14,9 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from types import TracebackType
 from typing import TYPE_CHECKING, ClassVar
 
-from ._http import BackgroundHttpServer, QuietHandler
+from ._http import BackgroundHttpServer, LoopbackServer, QuietHandler
 from .regtest import RpcError, header_meets_bitcoin_target, sha256d
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ def lying_header(raw_header: bytes) -> bytes:
     return bytes(header)
 
 
-class FakeEsplora:
+class FakeEsplora(LoopbackServer):
     """Esplora-compatible header API on 127.0.0.1 at an ephemeral port, in a background thread.
 
     Pass ``node`` (headers come from its RPC) or ``headers`` ({height: raw 80-byte header}).
@@ -72,29 +71,6 @@ class FakeEsplora:
         self._served: dict[str, bytes] = {}  # block hash (display hex) -> header, as served
         handler = type("Handler", (_EsploraHandler,), {"esplora": self})
         self._http = BackgroundHttpServer(handler)
-
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:<port>`` (Esplora paths hang directly off it)."""
-        return f"http://127.0.0.1:{self._http.port}"
-
-    def start(self) -> FakeEsplora:
-        self._http.start()
-        return self
-
-    def stop(self) -> None:
-        self._http.stop()
-
-    def __enter__(self) -> FakeEsplora:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- lookups (what the HTTP handler serves) --------------------------------------------
 
